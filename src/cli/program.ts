@@ -1,0 +1,56 @@
+/**
+ * The `faceidx` command line. Each command lives in its own file and exports a `register`
+ * function; this file only lists them. Commands return an exit code (see src/errors.ts).
+ */
+import { Command, CommanderError } from 'commander';
+import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
+import { registerConfigCommands } from './config-check.js';
+
+export type Register = (program: Command, setExit: (code: number) => void) => void;
+
+const COMMANDS: Register[] = [registerConfigCommands];
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0   success
+  1   failure (see the message)
+  2   usage error (unknown option or command)
+  3   not found (person, face, database)
+  69  unavailable (feed, model or inference provider cannot be used)
+  70  internal error
+  75  database locked by another process, try again
+  78  invalid configuration (file:line: key: message)`;
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('faceidx')
+    .description('Watches camera feeds and lists the unique people seen across them.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', EXIT_CODES_HELP);
+  for (const register of COMMANDS) register(program, setExit);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. Errors print one clear line to stderr. */
+export async function runCli(argv: string[]): Promise<number> {
+  let code: number = ExitCode.OK;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.OK;
+      return ExitCode.USAGE;
+    }
+    if (isFaceidxError(err)) {
+      process.stderr.write(`faceidx: ${err.message}\n`);
+    } else {
+      process.stderr.write(`faceidx: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    }
+    return exitCodeFor(err);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The one source of faceidx's configuration: types, defaults and documentation.
+ * Every object is strict (unknown keys are errors); `load.ts` parses YAML into it and
+ * freezes the result. `config/faceidx.example.yaml` documents the same keys for people.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** A duration as "500ms", "30s", "5m", "12h", "30d", "2w" or a number of seconds. Parsed to ms. */
+const duration = z
+  .union([z.number().nonnegative(), z.string()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a duration: use a number of seconds or e.g. 500ms, 30s, 5m, 12h, 30d, 2w`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const cameraId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use 1-64 letters, digits, "_", "-" or "." (e.g. lobby, cam-2)');
+
+export const cameraSchema = z.strictObject({
+  /** Unique id, used in logs, the store and the CLI. */
+  id: cameraId,
+  /** A video file, a folder of images, rtsp://user:pass@host/path or http(s):// stream. */
+  url: z.string().min(1, 'give a file, a folder of images, or an rtsp:// or http(s):// URL'),
+  /** Frames kept per second. */
+  fps: z.number().positive().max(60).default(1),
+  /** `keyframes` decodes keyframes only (about 10x cheaper, one frame per GOP at most). */
+  decode: z.enum(['all', 'keyframes']).default('all'),
+  /** Scale frames wider than this down in ffmpeg (keeps the aspect ratio). */
+  maxWidth: z.number().int().min(64).max(8192).optional(),
+  /** ffmpeg hardware decoder (`cuda`, `vaapi`, `qsv`, ...); off by default. */
+  hwaccel: z.string().min(1).optional(),
+  /** Files only: start again at the end instead of finishing. */
+  loop: z.boolean().default(false),
+  /** RTSP only: transport. */
+  rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
+  /** Files only: wall-clock time of the first frame (ISO 8601); default the file's modification time. */
+  startTime: z.iso.datetime({ offset: true }).optional(),
+  /** Image folders only: keep watching the folder for new images. */
+  watch: z.boolean().default(false),
+  /** Restart ffmpeg when no frame arrived for this long. */
+  stallTimeout: duration.default(20_000),
+  /** Set false to keep a camera in the file without running it. */
+  enabled: z.boolean().default(true),
+});
+
+export const configSchema = z.strictObject({
+  storage: z.strictObject({
+    /** Folder for the database, the index and thumbnails; created 0700. */
+    dir: z.string().min(1, 'give a folder, e.g. /var/lib/faceidx'),
+    /** Store a JPEG thumbnail of every face (needed for montages). */
+    thumbnails: z.boolean().default(true),
+    /** JPEG quality of thumbnails, 1-100. */
+    thumbnailQuality: z.number().int().min(1).max(100).default(85),
+  }),
+  cameras: z.array(cameraSchema).default([]),
+  detector: z
+    .strictObject({
+      /** Minimum detection score, 0-1. */
+      minScore: z.number().min(0).max(1).default(0.5),
+      /** IoU above which overlapping detections are merged (non-maximum suppression). */
+      nmsIou: z.number().gt(0).max(1).default(0.5),
+      /** Faces smaller than this (box height, pixels) are ignored entirely. */
+      minFaceSize: z.number().int().min(1).default(20),
+      /** Largest image side handled; bigger frames are downscaled first. */
+      maxImageSide: z.number().int().min(64).max(16384).default(4096),
+    })
+    .prefault({}),
+  inference: z
+    .strictObject({
+      /** `auto` tries CUDA, then CPU; `webgpu` reaches a GPU through Vulkan. */
+      device: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
+      /** onnxruntime intra-op threads; 0 lets onnxruntime choose. */
+      threads: z.number().int().min(0).max(256).default(0),
+      /** Faces embedded together. */
+      batchSize: z.number().int().min(1).max(1024).default(32),
+      /** Longest wait for a batch to fill. */
+      batchWait: duration.default(50),
+      /** Face crop for the descriptor: `similarity` (dlib's 5-point chip) or `faceapi` (face-api's crop). */
+      align: z.enum(['similarity', 'faceapi']).default('similarity'),
+      /** Where built ONNX models are cached; default `<storage.dir>/models`. */
+      modelDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  quality: z
+    .strictObject({
+      /** Faces lower than this (box height, pixels) are stored as sightings but not clustered. */
+      minFaceHeight: z.number().min(0).default(40),
+      /** Minimum sharpness (variance of the Laplacian on the aligned chip); 0 turns it off. */
+      minSharpness: z.number().min(0).default(0),
+      /** Minimum detection score for clustering. */
+      minScore: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
+  index: z
+    .strictObject({
+      /** HNSW graph degree. */
+      M: z.number().int().min(4).max(128).default(16),
+      efConstruction: z.number().int().min(10).max(2000).default(200),
+      /** Search breadth (higher: better recall, slower queries). */
+      ef: z.number().int().min(10).max(2000).default(64),
+    })
+    .prefault({}),
+  clustering: z
+    .strictObject({
+      /** Euclidean distance under which two descriptors may be the same person. */
+      threshold: z.number().gt(0).max(2).default(0.5),
+      /** Neighbours queried per new face. */
+      k: z.number().int().min(1).max(200).default(20),
+      /** People with fewer faces are kept but hidden by default (unconfirmed). */
+      minFaces: z.number().int().min(1).default(3),
+      /** Full re-cluster period; 0 turns the schedule off. */
+      reclusterEvery: duration.default(3_600_000),
+      /** Seed of the random generator, so runs are repeatable. */
+      seed: z.number().int().default(1),
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      /** Forget faces older than this; 0 keeps everything. */
+      maxAge: duration.default(0),
+    })
+    .prefault({}),
+  queue: z
+    .strictObject({
+      /** Frames waiting per camera before the oldest are dropped. */
+      maxFrames: z.number().int().min(1).max(1000).default(8),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    })
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      /** SIGTERM/SIGINT: longest wait for the in-flight work before exiting anyway. */
+      deadline: duration.default(10_000),
+    })
+    .prefault({}),
+}).superRefine((cfg, ctx) => {
+  const seen = new Map<string, number>();
+  cfg.cameras.forEach((cam, i) => {
+    const first = seen.get(cam.id);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cameras', i, 'id'],
+        message: `duplicate camera id "${cam.id}" (also cameras.${first}.id): give each camera its own id`,
+      });
+    } else {
+      seen.set(cam.id, i);
+    }
+  });
+});
+
+/** The validated, defaulted configuration. */
+export type Config = z.output<typeof configSchema>;
+export type CameraConfig = z.output<typeof cameraSchema>;
+/** The configuration as written in a file (defaults optional). */
+export type ConfigInput = z.input<typeof configSchema>;

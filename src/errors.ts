@@ -1,0 +1,72 @@
+/**
+ * Every error faceidx raises on purpose carries a stable code and the fix, so a person
+ * reading a log line or a CLI message knows what went wrong and what to do next.
+ */
+export type ErrorCode =
+  | 'FACEIDX_CONFIG'
+  | 'FACEIDX_STORAGE'
+  | 'FACEIDX_DB_NEWER'
+  | 'FACEIDX_DB_LOCKED'
+  | 'FACEIDX_DB_MISSING'
+  | 'FACEIDX_FEED_UNREACHABLE'
+  | 'FACEIDX_FEED_INPUT'
+  | 'FACEIDX_MODEL'
+  | 'FACEIDX_PROVIDER'
+  | 'FACEIDX_IMAGE'
+  | 'FACEIDX_DESCRIPTOR'
+  | 'FACEIDX_INDEX'
+  | 'FACEIDX_NOT_FOUND'
+  | 'FACEIDX_USAGE';
+
+export class FaceidxError extends Error {
+  readonly code: ErrorCode;
+  readonly fix: string | undefined;
+
+  constructor(code: ErrorCode, message: string, fix?: string, options?: { cause?: unknown }) {
+    super(fix ? `${message} (fix: ${fix})` : message, options);
+    this.name = 'FaceidxError';
+    this.code = code;
+    this.fix = fix;
+  }
+}
+
+export function isFaceidxError(err: unknown, code?: ErrorCode): err is FaceidxError {
+  return err instanceof FaceidxError && (code === undefined || err.code === code);
+}
+
+/** Exit codes shared by every command (sysexits.h where one fits). */
+export const ExitCode = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  UNAVAILABLE: 69, // EX_UNAVAILABLE: a feed, model or provider cannot be used
+  SOFTWARE: 70,
+  CANTCREAT: 73, // EX_CANTCREAT: storage cannot be written
+  TEMPFAIL: 75, // EX_TEMPFAIL: database locked, try again
+  CONFIG: 78, // EX_CONFIG: the configuration is invalid
+} as const;
+
+export function exitCodeFor(err: unknown): number {
+  if (!(err instanceof FaceidxError)) return ExitCode.SOFTWARE;
+  switch (err.code) {
+    case 'FACEIDX_CONFIG':
+    case 'FACEIDX_DB_NEWER':
+      return ExitCode.CONFIG;
+    case 'FACEIDX_STORAGE':
+      return ExitCode.CONFIG;
+    case 'FACEIDX_DB_LOCKED':
+      return ExitCode.TEMPFAIL;
+    case 'FACEIDX_DB_MISSING':
+    case 'FACEIDX_NOT_FOUND':
+      return ExitCode.NOT_FOUND;
+    case 'FACEIDX_USAGE':
+      return ExitCode.USAGE;
+    case 'FACEIDX_FEED_UNREACHABLE':
+    case 'FACEIDX_MODEL':
+    case 'FACEIDX_PROVIDER':
+      return ExitCode.UNAVAILABLE;
+    default:
+      return ExitCode.FAILURE;
+  }
+}
