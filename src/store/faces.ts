@@ -1,0 +1,171 @@
+/** Face sightings: one row per detected face, with its descriptor and thumbnail. */
+import type { Database } from './db.js';
+import { decodeDescriptor, encodeDescriptor } from './codec.js';
+
+export interface NewFace {
+  cameraId: string;
+  ts: number;
+  framePos: number;
+  faceIdx: number;
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  quality: number;
+  clusterable: boolean;
+  descriptor: Float32Array;
+  thumbnail?: Buffer | undefined;
+}
+
+export interface FaceRow {
+  id: number;
+  cameraId: string;
+  ts: number;
+  framePos: number;
+  faceIdx: number;
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  quality: number;
+  clusterable: boolean;
+}
+
+export interface FaceVector {
+  id: number;
+  descriptor: Float32Array;
+  clusterable: boolean;
+}
+
+/** The row columns, optionally qualified by a table alias. */
+function columns(alias = ''): string {
+  const a = alias ? `${alias}.` : '';
+  return `${a}id, ${a}camera_id AS cameraId, ${a}ts, ${a}frame_pos AS framePos, ${a}face_idx AS faceIdx,
+    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable`;
+}
+
+interface RawFace {
+  id: number;
+  cameraId: string;
+  ts: number;
+  framePos: number;
+  faceIdx: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+  quality: number;
+  clusterable: number;
+}
+
+function toRow(r: RawFace): FaceRow {
+  return {
+    id: r.id,
+    cameraId: r.cameraId,
+    ts: r.ts,
+    framePos: r.framePos,
+    faceIdx: r.faceIdx,
+    box: { x: r.x, y: r.y, width: r.w, height: r.h },
+    score: r.score,
+    quality: r.quality,
+    clusterable: r.clusterable === 1,
+  };
+}
+
+export class FacesRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Stores faces in one transaction. A face already stored (same camera, time and position in
+   * its frame, e.g. a frame processed again after a crash) is skipped: its slot in the result is null.
+   */
+  async insertMany(faces: readonly NewFace[], now = Date.now()): Promise<Array<number | null>> {
+    if (faces.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const ids: Array<number | null> = [];
+      for (const f of faces) {
+        const r = await tx.run(
+          `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
+            f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now,
+          ],
+        );
+        ids.push(r.changes === 1 ? r.lastID : null);
+      }
+      return ids;
+    });
+  }
+
+  async get(id: number): Promise<FaceRow | undefined> {
+    const r = await this.db.get<RawFace>(`SELECT ${columns()} FROM faces WHERE id = ?`, [id]);
+    return r && toRow(r);
+  }
+
+  async descriptor(id: number): Promise<Float32Array | undefined> {
+    const r = await this.db.get<{ descriptor: Buffer }>('SELECT descriptor FROM faces WHERE id = ?', [id]);
+    return r && decodeDescriptor(r.descriptor);
+  }
+
+  async count(): Promise<{ faces: number; clusterable: number }> {
+    const r = await this.db.get<{ faces: number; clusterable: number | null }>(
+      'SELECT count(*) AS faces, sum(clusterable) AS clusterable FROM faces',
+    );
+    return { faces: r?.faces ?? 0, clusterable: r?.clusterable ?? 0 };
+  }
+
+  async maxId(): Promise<number> {
+    const r = await this.db.get<{ m: number | null }>('SELECT max(id) AS m FROM faces');
+    return r?.m ?? 0;
+  }
+
+  /** Descriptors in id order, `limit` at a time after `afterId` (index rebuilds, re-clusters). */
+  async vectorsAfter(afterId: number, limit: number, clusterableOnly = false): Promise<FaceVector[]> {
+    const rows = await this.db.all<{ id: number; descriptor: Buffer; clusterable: number }>(
+      `SELECT id, descriptor, clusterable FROM faces WHERE id > ? ${clusterableOnly ? 'AND clusterable = 1' : ''} ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, descriptor: decodeDescriptor(r.descriptor), clusterable: r.clusterable === 1 }));
+  }
+
+  /** Every stored face id, ascending (index consistency checks). */
+  async ids(clusterableOnly = false): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>(
+      `SELECT id FROM faces ${clusterableOnly ? 'WHERE clusterable = 1' : ''} ORDER BY id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async thumbnail(id: number): Promise<Buffer | undefined> {
+    const r = await this.db.get<{ thumbnail: Buffer | null }>('SELECT thumbnail FROM faces WHERE id = ?', [id]);
+    return r?.thumbnail ?? undefined;
+  }
+
+  /** Faces of a person, newest first unless `oldestFirst`. */
+  async byPerson(personId: number, opts: { limit?: number; oldestFirst?: boolean } = {}): Promise<FaceRow[]> {
+    const rows = await this.db.all<RawFace>(
+      `SELECT ${columns('f')} FROM faces f JOIN face_person fp ON fp.face_id = f.id
+       WHERE fp.person_id = ? ORDER BY f.ts ${opts.oldestFirst ? 'ASC' : 'DESC'}, f.id LIMIT ?`,
+      [personId, opts.limit ?? -1],
+    );
+    return rows.map(toRow);
+  }
+
+  /** Deletes faces (their assignments and constraints go with them); returns how many. */
+  async deleteIds(ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.db.transaction(async (tx) => {
+      let n = 0;
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const r = await tx.run(`DELETE FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
+        n += r.changes;
+      }
+      return n;
+    });
+  }
+
+  /** Ids of faces seen before `ts` (retention, purge). */
+  async idsOlderThan(ts: number): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>('SELECT id FROM faces WHERE ts < ? ORDER BY id', [ts]);
+    return rows.map((r) => r.id);
+  }
+}

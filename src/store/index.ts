@@ -1,0 +1,39 @@
+/** The store: one SQLite database per storage folder, reached only through its repositories. */
+import { Database, type OpenOptions } from './db.js';
+import { CamerasRepository } from './cameras.js';
+import { FacesRepository } from './faces.js';
+import { PeopleRepository } from './people.js';
+import { ConstraintsRepository } from './constraints.js';
+import { MetaRepository } from './meta.js';
+
+export { Database, DB_FILE } from './db.js';
+export type { TxHandle } from './db.js';
+export * from './cameras.js';
+export * from './faces.js';
+export * from './people.js';
+export * from './constraints.js';
+export * from './meta.js';
+export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
+
+export interface Store {
+  db: Database;
+  cameras: CamerasRepository;
+  faces: FacesRepository;
+  people: PeopleRepository;
+  constraints: ConstraintsRepository;
+  meta: MetaRepository;
+  close(): Promise<void>;
+}
+
+export async function openStore(dir: string, options: OpenOptions = {}): Promise<Store> {
+  const db = await Database.open(dir, options);
+  return {
+    db,
+    cameras: new CamerasRepository(db),
+    faces: new FacesRepository(db),
+    people: new PeopleRepository(db),
+    constraints: new ConstraintsRepository(db),
+    meta: new MetaRepository(db),
+    close: () => db.close(),
+  };
+}
