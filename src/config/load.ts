@@ -249,7 +249,9 @@ export function checkStorageDir(dir: string): string | undefined {
       }
       return undefined;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return `${probe}: ${(err as Error).message}`;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return `a part of ${dir} is a file, not a folder: point storage.dir at a folder`;
+      if (code !== 'ENOENT') return `${probe}: ${(err as Error).message}`;
       const parent = dirname(probe);
       if (parent === probe || probe === parsePath(probe).root) return `${dir} cannot be created: choose another storage.dir`;
       probe = parent;

@@ -48,13 +48,13 @@ export class PeopleRepository {
   async resolve(id: number): Promise<number | undefined> {
     let cur: number | null = id;
     for (let hops = 0; cur !== null && hops < 100; hops++) {
-      const r: { retired: number | null; into: number | null } | undefined = await this.db.get(
-        'SELECT retired_at AS retired, merged_into AS into FROM people WHERE id = ?',
+      const r: { retired: number | null; mergedInto: number | null } | undefined = await this.db.get(
+        'SELECT retired_at AS retired, merged_into AS mergedInto FROM people WHERE id = ?',
         [cur],
       );
       if (!r) return undefined;
       if (r.retired === null) return cur;
-      cur = r.into;
+      cur = r.mergedInto;
     }
     return undefined;
   }
