@@ -1,0 +1,231 @@
+/**
+ * Chinese whispers (Biemann 2006), modelled on the contract of dlib's `chinese_whispers.h`:
+ *
+ * - Input: `n` nodes numbered 0..n-1 and undirected weighted edges (a self-loop `a === b`
+ *   votes for the node's own current label). Every node starts with its own label.
+ * - A step picks a node and gives it the label with the largest total edge weight among its
+ *   neighbours. Ties keep the current label when it is among the best, else one of the best
+ *   drawn at random.
+ *   A node without edges keeps its label.
+ * - `order: 'dlib'` makes `iterations * n` steps at nodes drawn with replacement (dlib's way);
+ *   `order: 'passes'` (default) visits every node once per pass in a fresh random order and stops
+ *   early after a pass that changed nothing.
+ * - Output labels are renumbered 0..clusters-1 in order of first appearance by node index, so
+ *   the same input and the same seed give the same result.
+ * - `cannotLink` pairs never end in the same cluster: a node never takes a label held by one of
+ *   its cannot-link partners (if every candidate is barred it takes a fresh label).
+ * The random generator is injected (`rng() -> [0, 1)`); `mulberry32(seed)` gives a seeded one.
+ */
+
+export type Rng = () => number;
+
+/** A small, fast, seeded generator (mulberry32). */
+export function mulberry32(seed: number): Rng {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Edge {
+  a: number;
+  b: number;
+  /** Weight > 0; default 1. */
+  w?: number;
+}
+
+/**
+ * Adjacency in "offset + degree" form: the neighbours of node i are targets[offsets[i] ..
+ * offsets[i] + degree[i]) with the matching weights. Plain CSR and fixed-stride slot arrays
+ * (the live graph) both fit.
+ */
+export interface Adjacency {
+  n: number;
+  offsets: Int32Array | Float64Array;
+  degree: Int32Array | Uint16Array;
+  targets: Int32Array;
+  weights: Float32Array;
+}
+
+/** Builds CSR adjacency from an undirected edge list (each edge stored both ways; a self-loop once). */
+export function toAdjacency(n: number, edges: readonly Edge[]): Adjacency {
+  const degree = new Int32Array(n);
+  for (const e of edges) {
+    if (e.a < 0 || e.b < 0 || e.a >= n || e.b >= n) throw new RangeError(`edge ${e.a}-${e.b} outside 0..${n - 1}`);
+    degree[e.a]!++;
+    if (e.a !== e.b) degree[e.b]!++;
+  }
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + degree[i]!;
+  const fill = new Int32Array(n);
+  const targets = new Int32Array(offsets[n]!);
+  const weights = new Float32Array(offsets[n]!);
+  const put = (from: number, to: number, w: number) => {
+    const at = offsets[from]! + fill[from]!++;
+    targets[at] = to;
+    weights[at] = w;
+  };
+  for (const e of edges) {
+    const w = e.w ?? 1;
+    put(e.a, e.b, w);
+    if (e.a !== e.b) put(e.b, e.a, w);
+  }
+  return { n, offsets, degree, targets, weights };
+}
+
+export interface CwOptions {
+  rng: Rng;
+  /** Passes (or dlib steps per node); default 100. */
+  iterations?: number;
+  order?: 'passes' | 'dlib';
+  cannotLink?: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface CwResult {
+  /** Cluster of each node, 0..clusters-1. */
+  labels: Int32Array;
+  clusters: number;
+}
+
+/** Scratch space for weighted label votes (reused across steps; grows as needed). */
+export class Voter {
+  private score = new Float64Array(0);
+  private touched: number[] = [];
+
+  private ensure(label: number): void {
+    if (label < this.score.length) return;
+    const next = new Float64Array(Math.max(label + 1, this.score.length * 2, 64));
+    next.set(this.score);
+    this.score = next;
+  }
+
+  add(label: number, w: number): void {
+    this.ensure(label);
+    if (this.score[label] === 0) this.touched.push(label);
+    this.score[label]! += w;
+  }
+
+  /**
+   * The best label, skipping `barred`; -1 if none. Ties keep `current` when it is among the
+   * best, else are broken by `rng` (uniformly), or by the smallest label without one. Resets.
+   */
+  best(current: number, barred?: ReadonlySet<number>, rng?: Rng): number {
+    let best = -1;
+    let bestScore = -Infinity;
+    let ties = 0;
+    for (const l of this.touched) {
+      if (barred?.has(l)) continue;
+      const s = this.score[l]!;
+      if (s > bestScore) {
+        best = l;
+        bestScore = s;
+        ties = 1;
+      } else if (s === bestScore && best !== current) {
+        ties++;
+        if (l === current || (rng ? rng() * ties < 1 : l < best)) best = l;
+      }
+    }
+    for (const l of this.touched) this.score[l] = 0;
+    this.touched.length = 0;
+    return best;
+  }
+}
+
+/** Labels barred for each node by cannot-link pairs (partners' current labels). */
+export function partnersOf(pairs: ReadonlyArray<readonly [number, number]> | undefined): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  for (const [a, b] of pairs ?? []) {
+    if (a === b) continue;
+    (map.get(a) ?? map.set(a, []).get(a)!).push(b);
+    (map.get(b) ?? map.set(b, []).get(b)!).push(a);
+  }
+  return map;
+}
+
+/**
+ * One step at `node`: returns its new label (may equal the old one). `fresh` supplies an
+ * unused label when every candidate is barred by a cannot-link partner.
+ */
+export function relabel(
+  g: Adjacency,
+  labels: Int32Array,
+  node: number,
+  voter: Voter,
+  partners: Map<number, number[]>,
+  fresh: () => number,
+  rng?: Rng,
+): number {
+  const start = g.offsets[node]!;
+  const end = start + g.degree[node]!;
+  const current = labels[node]!;
+  if (end === start) return current;
+  for (let e = start; e < end; e++) voter.add(labels[g.targets[e]!]!, g.weights[e]!);
+  const mine = partners.get(node);
+  const barred = mine ? new Set(mine.map((p) => labels[p]!)) : undefined;
+  const best = voter.best(current, barred, rng);
+  if (best >= 0) return best;
+  return barred?.has(current) ? fresh() : current;
+}
+
+/** Renumbers labels 0..C-1 in order of first appearance. */
+export function compact(labels: Int32Array): CwResult {
+  const map = new Map<number, number>();
+  const out = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    let c = map.get(labels[i]!);
+    if (c === undefined) map.set(labels[i]!, (c = map.size));
+    out[i] = c;
+  }
+  return { labels: out, clusters: map.size };
+}
+
+/** Fisher-Yates shuffle of 0..n-1 into `order`. */
+function shuffle(order: Int32Array, rng: Rng): void {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
+/** Chinese whispers over adjacency; see the contract at the top of this file. */
+export function chineseWhispersAdj(g: Adjacency, opts: CwOptions, initial?: Int32Array): CwResult {
+  const labels = initial ? Int32Array.from(initial) : Int32Array.from({ length: g.n }, (_, i) => i);
+  let next = labels.reduce((m, l) => Math.max(m, l + 1), g.n);
+  const fresh = () => next++;
+  const voter = new Voter();
+  const partners = partnersOf(opts.cannotLink);
+  const iterations = opts.iterations ?? 100;
+  if (opts.order === 'dlib') {
+    for (let step = 0, steps = iterations * g.n; step < steps; step++) {
+      const node = Math.floor(opts.rng() * g.n);
+      labels[node] = relabel(g, labels, node, voter, partners, fresh, opts.rng);
+    }
+    return compact(labels);
+  }
+  const order = new Int32Array(g.n);
+  for (let pass = 0; pass < iterations; pass++) {
+    shuffle(order, opts.rng);
+    let changed = 0;
+    for (const node of order) {
+      const l = relabel(g, labels, node, voter, partners, fresh, opts.rng);
+      if (l !== labels[node]) {
+        labels[node] = l;
+        changed++;
+      }
+    }
+    if (changed === 0) break;
+  }
+  return compact(labels);
+}
+
+/** Chinese whispers over an undirected weighted edge list of `n` nodes. */
+export function chineseWhispers(n: number, edges: readonly Edge[], opts: CwOptions): CwResult {
+  return chineseWhispersAdj(toAdjacency(n, edges), opts);
+}
