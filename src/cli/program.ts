@@ -5,10 +5,22 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
 import { registerConfigCommands } from './config-check.js';
+import { registerPeopleCommand } from './people.js';
+import { registerPersonCommand } from './person.js';
+import { registerMontageCommand } from './montage.js';
+import { registerExportCommand } from './export.js';
+import { registerForgetCommands } from './forget.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerConfigCommands];
+const COMMANDS: Register[] = [
+  registerConfigCommands,
+  registerPeopleCommand,
+  registerPersonCommand,
+  registerMontageCommand,
+  registerExportCommand,
+  registerForgetCommands,
+];
 
 export const EXIT_CODES_HELP = `
 Exit codes:

@@ -163,6 +163,15 @@ export class FacesRepository {
     });
   }
 
+  /** Stored thumbnails of a person's faces, newest first, skipping faces without one (montages). */
+  async thumbnailsOfPerson(personId: number, limit = -1): Promise<Array<{ id: number; thumbnail: Buffer }>> {
+    return this.db.all<{ id: number; thumbnail: Buffer }>(
+      `SELECT f.id, f.thumbnail FROM faces f JOIN face_person fp ON fp.face_id = f.id
+       WHERE fp.person_id = ? AND f.thumbnail IS NOT NULL ORDER BY f.ts DESC, f.id LIMIT ?`,
+      [personId, limit],
+    );
+  }
+
   /** Ids of faces seen before `ts` (retention, purge). */
   async idsOlderThan(ts: number): Promise<number[]> {
     const rows = await this.db.all<{ id: number }>('SELECT id FROM faces WHERE ts < ? ORDER BY id', [ts]);

@@ -168,6 +168,48 @@ export class PeopleRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Erases a person: deletes their faces (descriptors, thumbnails; assignments and constraints
+   * cascade), their label, and retires the id, in one transaction. Returns the deleted face ids.
+   */
+  async erase(personId: number, now = Date.now()): Promise<number[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ f: number }>('SELECT face_id AS f FROM face_person WHERE person_id = ? ORDER BY face_id', [personId]);
+      const ids = rows.map((r) => r.f);
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await tx.run(`DELETE FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
+      }
+      await tx.run('DELETE FROM labels WHERE person_id = ?', [personId]);
+      await tx.run('UPDATE people SET retired_at = ?, merged_into = NULL WHERE id = ?', [now, personId]);
+      return ids;
+    });
+  }
+
+  /**
+   * Deletes every face seen before `ts` and retires (and unlabels) the people it leaves without
+   * faces, in one transaction. Returns the deleted face ids and the retired person ids.
+   */
+  async purgeBefore(ts: number, now = Date.now()): Promise<{ faceIds: number[]; retired: number[] }> {
+    return this.db.transaction(async (tx) => {
+      const faces = await tx.all<{ id: number }>('SELECT id FROM faces WHERE ts < ? ORDER BY id', [ts]);
+      const touched = await tx.all<{ p: number }>(
+        'SELECT DISTINCT fp.person_id AS p FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE f.ts < ?',
+        [ts],
+      );
+      await tx.run('DELETE FROM faces WHERE ts < ?', [ts]);
+      const retired: number[] = [];
+      for (const { p } of touched) {
+        const left = await tx.get<{ n: number }>('SELECT count(*) AS n FROM face_person WHERE person_id = ?', [p]);
+        if ((left?.n ?? 0) > 0) continue;
+        await tx.run('DELETE FROM labels WHERE person_id = ?', [p]);
+        await tx.run('UPDATE people SET retired_at = ? WHERE id = ? AND retired_at IS NULL', [now, p]);
+        retired.push(p);
+      }
+      return { faceIds: faces.map((r) => r.id), retired: retired.sort((a, b) => a - b) };
+    });
+  }
+
   async countActive(): Promise<number> {
     const r = await this.db.get<{ n: number }>('SELECT count(*) AS n FROM people WHERE retired_at IS NULL');
     return r?.n ?? 0;

@@ -1,0 +1,89 @@
+/**
+ * What a CLI command works on: the loaded config and the store it names. Read commands open the
+ * database read-only (safe while the daemon runs: WAL lets readers and the daemon's writer work
+ * together); write commands open it read-write but never create a missing database.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { FaceidxError } from '../errors.js';
+import { DB_FILE, openStore, type Store } from '../store/index.js';
+
+export const PID_FILE = 'faceidx.pid';
+
+export interface CommandContext {
+  config: Readonly<Config>;
+  store: Store;
+}
+
+export interface ContextOptions {
+  /** Open the database read-only (default true). */
+  readonly?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Busy timeout for the CLI: $FACEIDX_BUSY_TIMEOUT_MS, else 5 s (then FACEIDX_DB_LOCKED, exit 75). */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['FACEIDX_BUSY_TIMEOUT_MS'];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : 5000;
+}
+
+/** Loads the config and opens its store. Throws ConfigError (78), FACEIDX_DB_MISSING (3), FACEIDX_DB_LOCKED (75). */
+export async function openContext(configFile: string, options: ContextOptions = {}): Promise<CommandContext> {
+  const readonly = options.readonly ?? true;
+  const env = options.env ?? process.env;
+  // Readers need no write access to storage.dir (e.g. a user in the faceidx group).
+  const config = loadConfig(configFile, { env, checkStorage: !readonly });
+  const dir = config.storage.dir;
+  if (!readonly && !existsSync(join(dir, DB_FILE))) {
+    throw new FaceidxError(
+      'FACEIDX_DB_MISSING',
+      `no faceidx database at ${join(dir, DB_FILE)}`,
+      'start the daemon with this config first (faceidx run --config <file>), or pass the --config the daemon uses',
+    );
+  }
+  const store = await openStore(dir, { readonly, busyTimeoutMs: busyTimeoutMs(env) });
+  return { config, store };
+}
+
+/** Runs `fn` with an open context and always closes the store. */
+export async function withContext<T>(configFile: string, options: ContextOptions, fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(configFile, options);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.store.close().catch(() => undefined);
+  }
+}
+
+/** Parses the daemon's pid file text (`{"pid": n}`); undefined when it is not one. */
+export function parsePidFile(text: string): number | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    const pid = (value as { pid?: unknown } | null)?.pid;
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid of a running daemon for this storage folder (from `<dir>/faceidx.pid`), or undefined. */
+export function runningDaemonPid(storageDir: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(storageDir, PID_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = parsePidFile(text);
+  if (pid === undefined || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user (the faceidx service user): still running.
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}

@@ -1,0 +1,82 @@
+/** `faceidx export --format json|csv`: people with their faces, for other programs (read-only). */
+import { Option, type Command } from 'commander';
+import { ExitCode } from '../errors.js';
+import type { FaceRow, PersonSummary, Store } from '../store/index.js';
+import { withContext } from './context.js';
+import { addConfigOption, configPath, csvLine, exitCodesHelp, isoTime, parseIntOption, printNote, writeOutput, type ConfigOption } from './output.js';
+
+export interface ExportOptions extends ConfigOption {
+  format: 'json' | 'csv';
+  out?: string;
+  minFaces: number;
+}
+
+export interface ExportedPerson {
+  person: PersonSummary;
+  faces: FaceRow[];
+}
+
+export const CSV_HEADER = ['face_id', 'camera', 'time', 'x', 'y', 'width', 'height', 'score', 'person_id', 'label'] as const;
+
+export function exportJson(people: readonly ExportedPerson[]): string {
+  const out = people.map(({ person, faces }) => ({
+    id: person.id,
+    label: person.label,
+    cameras: person.cameras,
+    firstSeen: isoTime(person.firstSeen),
+    lastSeen: isoTime(person.lastSeen),
+    faces: faces.map((f) => ({
+      id: f.id,
+      camera: f.cameraId,
+      time: isoTime(f.ts),
+      box: f.box,
+      score: f.score,
+      personId: person.id,
+      label: person.label,
+    })),
+  }));
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+export function exportCsv(people: readonly ExportedPerson[]): string {
+  let text = csvLine(CSV_HEADER);
+  for (const { person, faces } of people) {
+    for (const f of faces) {
+      text += csvLine([f.id, f.cameraId, isoTime(f.ts), f.box.x, f.box.y, f.box.width, f.box.height, f.score, person.id, person.label]);
+    }
+  }
+  return text;
+}
+
+/** Active people with at least `minFaces` faces, by id, each with their faces oldest first. */
+export async function collectExport(store: Store, minFaces: number): Promise<ExportedPerson[]> {
+  const people = (await store.people.list({ minFaces })).sort((a, b) => a.id - b.id);
+  const result: ExportedPerson[] = [];
+  for (const person of people) result.push({ person, faces: await store.faces.byPerson(person.id, { oldestFirst: true }) });
+  return result;
+}
+
+export function registerExportCommand(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('export')
+    .description(
+      'Export people and their faces. json: [{"id","label","cameras","firstSeen","lastSeen","faces":[{"id","camera","time","box","score","personId","label"}]}]; ' +
+        `csv: one row per face with the header ${CSV_HEADER.join(',')}. Times are ISO 8601 (UTC); boxes are in frame pixels.`,
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout')
+    .addOption(new Option('--min-faces <n>', 'only people with at least n faces (default: everyone)').argParser(parseIntOption('--min-faces')).default(1));
+  addConfigOption(cmd).addHelpText('after', exitCodesHelp([3, 73, 75, 78]));
+  cmd.action(async (opts: ExportOptions) => {
+    const people = await withContext(configPath(opts), { readonly: true }, ({ store }) => collectExport(store, opts.minFaces));
+    const text = opts.format === 'csv' ? exportCsv(people) : exportJson(people);
+    if (opts.out === undefined) {
+      process.stdout.write(text);
+    } else {
+      if (!(await writeOutput(opts.out, text))) return setExit(ExitCode.CANTCREAT);
+      const faces = people.reduce((n, p) => n + p.faces.length, 0);
+      printNote(`${opts.out}: ${people.length} people, ${faces} faces (${opts.format})`);
+    }
+    setExit(ExitCode.OK);
+  });
+}

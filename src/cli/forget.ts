@@ -1,0 +1,133 @@
+/**
+ * `faceidx forget <id>` and `faceidx purge --older-than <duration>`: erase faces for good.
+ *
+ * The database is the source of truth and is changed here, in one transaction (faces rows with
+ * their descriptors and thumbnails; assignments and constraints cascade; labels go; emptied ids
+ * are retired). The HNSW index file belongs to the daemon while it runs, so the CLI never writes
+ * it then: the daemon's `syncWithStore` drops vectors whose faces are gone. With no daemon
+ * running (no live pid in `<storage.dir>/faceidx.pid`), the CLI removes the vectors itself when
+ * the index module is available; otherwise they are dropped at the daemon's next start.
+ */
+import type { Command } from 'commander';
+import type { Config } from '../config/schema.js';
+import { ExitCode, FaceidxError } from '../errors.js';
+import { silentLogger } from '../log/logger.js';
+import { runningDaemonPid, withContext } from './context.js';
+import {
+  addConfigOption, configPath, exitCodesHelp, isoTime, parseDurationOption, parsePersonId, printJson, printText, tableTime,
+  type ConfigOption,
+} from './output.js';
+import { unknownPerson } from './person.js';
+
+/** What happened to the removed faces' vectors in the HNSW index. */
+export type IndexOutcome =
+  | { action: 'none' }
+  | { action: 'daemon'; pid: number }
+  | { action: 'removed' }
+  | { action: 'next-start'; reason: string };
+
+interface FaceIndexLike {
+  remove(ids: readonly number[]): unknown;
+  save(): unknown;
+  close?(): unknown;
+}
+
+/** Loads src/index/hnsw.ts at run time (owned by the index module; may not exist in every build). */
+async function loadFaceIndex(): Promise<{ open(o: object): Promise<FaceIndexLike> | FaceIndexLike } | undefined> {
+  const specifier = '../index/hnsw.js';
+  try {
+    const mod = (await import(specifier)) as { FaceIndex?: { open?: unknown } };
+    return typeof mod.FaceIndex?.open === 'function' ? (mod.FaceIndex as { open(o: object): Promise<FaceIndexLike> }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drops vectors of deleted faces: via the running daemon, directly, or at the next start. */
+export async function dropVectors(config: Readonly<Config>, faceIds: readonly number[]): Promise<IndexOutcome> {
+  if (faceIds.length === 0) return { action: 'none' };
+  const pid = runningDaemonPid(config.storage.dir);
+  if (pid !== undefined) return { action: 'daemon', pid };
+  const FaceIndex = await loadFaceIndex();
+  if (!FaceIndex) return { action: 'next-start', reason: 'the index module is not available to the CLI' };
+  try {
+    const { M, efConstruction, ef } = config.index;
+    const index = await FaceIndex.open({ dir: config.storage.dir, M, efConstruction, ef, log: silentLogger });
+    await index.remove(faceIds);
+    await index.save();
+    await index.close?.();
+    return { action: 'removed' };
+  } catch (err) {
+    return { action: 'next-start', reason: `the index could not be updated (${(err as Error).message})` };
+  }
+}
+
+export function indexNote(outcome: IndexOutcome): string {
+  switch (outcome.action) {
+    case 'none':
+      return 'index: nothing to remove';
+    case 'daemon':
+      return `index: the running daemon (pid ${outcome.pid}) drops these vectors when it syncs with the store`;
+    case 'removed':
+      return 'index: vectors removed';
+    case 'next-start':
+      return `index: vectors are dropped when the daemon next starts (${outcome.reason})`;
+  }
+}
+
+interface JsonOption extends ConfigOption {
+  json?: boolean;
+}
+
+export function registerForgetCommands(program: Command, setExit: (code: number) => void): void {
+  const forget = program
+    .command('forget')
+    .description(
+      "Erase a person: their faces (descriptors, thumbnails), label and id, for good. No confirmation is asked; prints what was removed. " +
+        'The HNSW vectors are dropped by the running daemon, or by this command when no daemon runs.',
+    )
+    .argument('<id>', 'person id (from faceidx people --all)')
+    .option('--json', 'print JSON: {"person","faces","faceIds","index"}');
+  addConfigOption(forget).addHelpText('after', exitCodesHelp([3, 75, 78]));
+  forget.action(async (idArg: string, opts: JsonOption) => {
+    const id = parsePersonId(idArg);
+    await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
+      if (!(await store.people.exists(id))) {
+        const into = await store.people.resolve(id);
+        throw into === undefined ? unknownPerson(id) : mergedError(id, into);
+      }
+      const label = (await store.people.label(id)) ?? null;
+      const faceIds = await store.people.erase(id);
+      const index = await dropVectors(config, faceIds);
+      if (opts.json) printJson({ person: id, label, faces: faceIds.length, faceIds, index });
+      else printText(`forgot person ${id}${label ? ` (${label})` : ''}: ${faceIds.length} face${faceIds.length === 1 ? '' : 's'} erased, id retired\n${indexNote(index)}`);
+    });
+    setExit(ExitCode.OK);
+  });
+
+  const purge = program
+    .command('purge')
+    .description('Erase every face seen longer ago than a duration; people left without faces are retired. No confirmation is asked.')
+    .requiredOption('--older-than <duration>', 'e.g. 30d, 12h, 2w', parseDurationOption('--older-than'))
+    .option('--json', 'print JSON: {"before","faces","retired","index"}');
+  addConfigOption(purge).addHelpText('after', exitCodesHelp([3, 75, 78]));
+  purge.action(async (opts: JsonOption & { olderThan: number }) => {
+    const before = Date.now() - opts.olderThan;
+    await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
+      const { faceIds, retired } = await store.people.purgeBefore(before);
+      const index = await dropVectors(config, faceIds);
+      if (opts.json) printJson({ before: isoTime(before), faces: faceIds.length, retired, index });
+      else {
+        printText(
+          `purged ${faceIds.length} face${faceIds.length === 1 ? '' : 's'} seen before ${tableTime(before)}; ` +
+            `${retired.length === 0 ? 'no people retired' : `retired people: ${retired.join(', ')}`}\n${indexNote(index)}`,
+        );
+      }
+    });
+    setExit(ExitCode.OK);
+  });
+}
+
+function mergedError(id: number, into: number): FaceidxError {
+  return new FaceidxError('FACEIDX_NOT_FOUND', `person ${id} was merged into person ${into}`, `check faceidx person ${into}, then forget ${into}`);
+}
