@@ -72,6 +72,14 @@ export const configSchema = z.strictObject({
       minFaceSize: z.number().int().min(1).default(20),
       /** Largest image side handled; bigger frames are downscaled first. */
       maxImageSide: z.number().int().min(64).max(16384).default(4096),
+      /**
+       * Second detector pass with the frame centred on a canvas `padFactor` times its longer side
+       * (the SSD misses faces that fill the frame): `off`, `empty` (only when the first pass found
+       * no face) or `always` (costs a second detector run per frame).
+       */
+      padPass: z.enum(['off', 'empty', 'always']).default('empty'),
+      /** Canvas size of the padded pass, as a multiple of the frame's longer side. */
+      padFactor: z.number().min(1.1).max(4).default(2),
     })
     .prefault({}),
   inference: z

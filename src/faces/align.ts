@@ -1,0 +1,123 @@
+/**
+ * Pure geometry between the detector, the landmark net and the descriptor net:
+ * face-api's crops (for parity) and dlib's 5-point similarity chip.
+ */
+import type { Rect, Similarity } from './preprocess.js';
+
+export type Point = [number, number];
+
+export const CHIP_SIZE = 150;
+export const CHIP_PADDING = 0.25;
+
+/** dlib's 5-point template on the unit square (get_face_chip_details), before padding. */
+export const DLIB_TEMPLATE5: readonly Point[] = [
+  [0.8595674595992, 0.2134981538014],
+  [0.6460604764104, 0.2289674387677],
+  [0.1205750620789, 0.2137274526848],
+  [0.3340850613712, 0.2290642403242],
+  [0.4901123135679, 0.6277975316475],
+];
+
+/** The 68-point indices matching the template: image-right eye outer/inner, image-left eye outer/inner, nose base. */
+export const TEMPLATE5_FROM_68 = [45, 42, 36, 39, 33] as const;
+
+/** face-api's `clipAtImageBorders(...).floor()`: the integer crop that feeds the landmark net. */
+export function clipFloor(box: Rect, width: number, height: number): Rect {
+  const x = Math.max(box.x, 0);
+  const y = Math.max(box.y, 0);
+  const w = Math.min(box.x + box.width - x, width - x);
+  const h = Math.min(box.y + box.height - y, height - y);
+  return { x: Math.floor(x), y: Math.floor(y), width: Math.floor(w), height: Math.floor(h) };
+}
+
+/**
+ * Landmark net output (136 values, 0..1 of its centred-square 112 input) -> image pixels.
+ * Like face-api: unpad with |w-h|/2 at input scale, scale by the crop size, then shift by the
+ * unrounded detection box (`shift`).
+ */
+export function landmarksToImage(out: ArrayLike<number>, offset: number, crop: Rect, shift: { x: number; y: number }, inputSize = 112): Point[] {
+  const s = inputSize / Math.max(crop.width, crop.height);
+  const w = crop.width * s;
+  const h = crop.height * s;
+  const padX = w < h ? Math.abs(w - h) / 2 : 0;
+  const padY = h < w ? Math.abs(w - h) / 2 : 0;
+  const pts: Point[] = [];
+  for (let i = 0; i < 68; i++) {
+    const rx = (out[offset + 2 * i]! * inputSize - padX) / w;
+    const ry = (out[offset + 2 * i + 1]! * inputSize - padY) / h;
+    pts.push([rx * crop.width + shift.x, ry * crop.height + shift.y]);
+  }
+  return pts;
+}
+
+export function centre(pts: Point[], from: number, to: number): Point {
+  let x = 0;
+  let y = 0;
+  for (let i = from; i < to; i++) {
+    x += pts[i]![0];
+    y += pts[i]![1];
+  }
+  return [x / (to - from), y / (to - from)];
+}
+
+/** Distance between the two eye centres (68-point layout). */
+export function eyeDistance(pts: Point[]): number {
+  const l = centre(pts, 36, 42);
+  const r = centre(pts, 42, 48);
+  return Math.hypot(l[0] - r[0], l[1] - r[1]);
+}
+
+/**
+ * face-api's descriptor crop (`landmarks.align(null, {useDlibAlignment: true})`): a square of
+ * side floor(mean eye-mouth distance / 0.45) around the eye and mouth centres, bounded by the
+ * landmark crop's own size (face-api's quirk), then clipped to the image and floored.
+ */
+export function faceapiAlignRect(pts: Point[], crop: Rect, width: number, height: number): Rect {
+  const le = centre(pts, 36, 42);
+  const re = centre(pts, 42, 48);
+  const mo = centre(pts, 48, 68);
+  const d = (Math.hypot(mo[0] - le[0], mo[1] - le[1]) + Math.hypot(mo[0] - re[0], mo[1] - re[1])) / 2;
+  const size = Math.floor(d / 0.45);
+  const ref: Point = [(le[0] + re[0] + mo[0]) / 3, (le[1] + re[1] + mo[1]) / 3];
+  const x = Math.floor(Math.max(0, ref[0] - 0.5 * size));
+  const y = Math.floor(Math.max(0, ref[1] - 0.43 * size));
+  const rect = { x, y, width: Math.min(size, crop.width + x), height: Math.min(size, crop.height + y) };
+  return clipFloor(rect, width, height);
+}
+
+/** Least-squares similarity (Umeyama, no reflection) mapping `from[i]` onto `to[i]`. */
+export function fitSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
+  const n = from.length;
+  let mfx = 0, mfy = 0, mtx = 0, mty = 0;
+  for (let i = 0; i < n; i++) {
+    mfx += from[i]![0]; mfy += from[i]![1]; mtx += to[i]![0]; mty += to[i]![1];
+  }
+  mfx /= n; mfy /= n; mtx /= n; mty /= n;
+  let sxx = 0, sxy = 0, varF = 0;
+  for (let i = 0; i < n; i++) {
+    const fx = from[i]![0] - mfx, fy = from[i]![1] - mfy;
+    const tx = to[i]![0] - mtx, ty = to[i]![1] - mty;
+    sxx += fx * tx + fy * ty; // sum of dot products
+    sxy += fx * ty - fy * tx; // sum of cross products
+    varF += fx * fx + fy * fy;
+  }
+  if (varF === 0) throw new Error('fitSimilarity: the source points coincide');
+  const a = sxx / varF;
+  const b = sxy / varF;
+  return { a, b, tx: mtx - (a * mfx - b * mfy), ty: mty - (b * mfx + a * mfy) };
+}
+
+export function applySimilarity(m: Similarity, p: Point): Point {
+  return [m.a * p[0] - m.b * p[1] + m.tx, m.b * p[0] + m.a * p[1] + m.ty];
+}
+
+/** Template points on a `size` chip with `padding` (dlib: (padding + p) / (2 * padding + 1) * size). */
+export function chipTemplate(size = CHIP_SIZE, padding = CHIP_PADDING): Point[] {
+  return DLIB_TEMPLATE5.map(([x, y]) => [((padding + x) / (2 * padding + 1)) * size, ((padding + y) / (2 * padding + 1)) * size]);
+}
+
+/** dlib's chip: the similarity mapping chip pixels -> image pixels from the 68 landmarks. */
+export function chipTransform(pts: Point[], size = CHIP_SIZE, padding = CHIP_PADDING): Similarity {
+  const src = TEMPLATE5_FROM_68.map((i) => pts[i]!);
+  return fitSimilarity(chipTemplate(size, padding), src);
+}

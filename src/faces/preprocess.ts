@@ -1,0 +1,172 @@
+/**
+ * Pure image resampling and tensor packing. Images are packed RGB24 (`RgbImage`); chips are
+ * float RGB, channels-last (`size * size * 3`, values 0..255).
+ */
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** Packed RGB24, row-major. */
+  data: Uint8Array;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A square canvas laid over the image: canvas pixel (cx, cy) is image pixel (ox + cx, oy + cy). */
+export interface Canvas {
+  ox: number;
+  oy: number;
+  side: number;
+}
+
+/** Face-api's mean RGB, subtracted before dividing by 255 (landmark and recognition nets). */
+export const MEAN_RGB = [122.782, 117.001, 104.298] as const;
+
+/**
+ * Resizes a square canvas to `size` with TensorFlow's bilinear rule (no corner alignment,
+ * no half-pixel centres: src = dst * side / size), reading zeros outside `content`
+ * (integer image rectangle) — i.e. pad-to-square then resize, without building the pad.
+ */
+export function resampleCanvas(img: RgbImage, canvas: Canvas, content: Rect, size: number): Float32Array {
+  const out = new Float32Array(size * size * 3);
+  const scale = canvas.side / size;
+  const x0 = content.x;
+  const y0 = content.y;
+  const x1 = content.x + content.width;
+  const y1 = content.y + content.height;
+  const px = (cx: number, cy: number, c: number): number => {
+    const ix = canvas.ox + cx;
+    const iy = canvas.oy + cy;
+    if (ix < x0 || ix >= x1 || iy < y0 || iy >= y1) return 0;
+    return img.data[(iy * img.width + ix) * 3 + c]!;
+  };
+  const last = canvas.side - 1;
+  for (let dy = 0; dy < size; dy++) {
+    const sy = dy * scale;
+    const ty = Math.floor(sy);
+    const by = Math.min(ty + 1, last);
+    const fy = sy - ty;
+    for (let dx = 0; dx < size; dx++) {
+      const sx = dx * scale;
+      const lx = Math.floor(sx);
+      const rx = Math.min(lx + 1, last);
+      const fx = sx - lx;
+      const o = (dy * size + dx) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = px(lx, ty, c) + (px(rx, ty, c) - px(lx, ty, c)) * fx;
+        const bottom = px(lx, by, c) + (px(rx, by, c) - px(lx, by, c)) * fx;
+        out[o + c] = top + (bottom - top) * fy;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Letterbox: the whole image at the top-left of a square canvas (face-api's detector input),
+ * or centred in a canvas `pad` times its longer side (a second detector pass for faces that
+ * fill the frame).
+ */
+export function letterboxCanvas(width: number, height: number, pad = 1): Canvas {
+  const longer = Math.max(width, height);
+  if (pad <= 1) return { ox: 0, oy: 0, side: longer };
+  const side = Math.round(longer * pad);
+  return { ox: -Math.floor((side - width) / 2), oy: -Math.floor((side - height) / 2), side };
+}
+
+/** face-api's crop: an integer box padded to a square, the extra split with round(diff/2) after it. */
+export function centeredCanvas(box: Rect): Canvas {
+  const diff = Math.abs(box.width - box.height);
+  const before = diff - Math.round(diff / 2);
+  if (box.width < box.height) return { ox: box.x - before, oy: box.y, side: box.height };
+  return { ox: box.x, oy: box.y - before, side: box.width };
+}
+
+/**
+ * Samples `size`x`size` chip pixels through an affine map chip -> image
+ * (x' = a*x - b*y + tx, y' = b*x + a*y + ty), bilinear, zeros outside the image. When the map
+ * shrinks by more than 1.5x, each chip pixel averages a k x k grid to avoid aliasing.
+ */
+export function warpSimilarity(img: RgbImage, m: Similarity, size: number): Float32Array {
+  const out = new Float32Array(size * size * 3);
+  const scale = Math.hypot(m.a, m.b);
+  const k = scale > 1.5 ? Math.ceil(scale) : 1;
+  const pix = (x: number, y: number, c: number): number =>
+    x < 0 || y < 0 || x >= img.width || y >= img.height ? 0 : img.data[(y * img.width + x) * 3 + c]!;
+  const acc = [0, 0, 0];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      acc[0] = acc[1] = acc[2] = 0;
+      for (let sy = 0; sy < k; sy++) {
+        for (let sx = 0; sx < k; sx++) {
+          const cx = x + (k === 1 ? 0 : (sx + 0.5) / k - 0.5);
+          const cy = y + (k === 1 ? 0 : (sy + 0.5) / k - 0.5);
+          const ix = m.a * cx - m.b * cy + m.tx;
+          const iy = m.b * cx + m.a * cy + m.ty;
+          const x0 = Math.floor(ix);
+          const y0 = Math.floor(iy);
+          const fx = ix - x0;
+          const fy = iy - y0;
+          for (let c = 0; c < 3; c++) {
+            const top = pix(x0, y0, c) * (1 - fx) + pix(x0 + 1, y0, c) * fx;
+            const bot = pix(x0, y0 + 1, c) * (1 - fx) + pix(x0 + 1, y0 + 1, c) * fx;
+            acc[c]! += top * (1 - fy) + bot * fy;
+          }
+        }
+      }
+      const o = (y * size + x) * 3;
+      for (let c = 0; c < 3; c++) out[o + c] = acc[c]! / (k * k);
+    }
+  }
+  return out;
+}
+
+/** A similarity transform x' = a*x - b*y + tx, y' = b*x + a*y + ty (rotation + uniform scale). */
+export interface Similarity {
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
+export type Normalisation = 'ssd' | 'mean';
+
+/** Writes a channels-last chip into an NCHW batch at item `index`: ssd: x/127.5-1; mean: (x-mean)/255. */
+export function packNchw(chip: Float32Array, size: number, mode: Normalisation, out: Float32Array, index: number): void {
+  const plane = size * size;
+  const base = index * 3 * plane;
+  for (let c = 0; c < 3; c++) {
+    const mean = MEAN_RGB[c]!;
+    const o = base + c * plane;
+    for (let i = 0; i < plane; i++) {
+      const v = chip[i * 3 + c]!;
+      out[o + i] = mode === 'ssd' ? v / 127.5 - 1 : (v - mean) / 255;
+    }
+  }
+}
+
+/** Variance of the 4-neighbour Laplacian of the grey (Rec. 601) chip: a blur measure. */
+export function laplacianVariance(chip: Float32Array, size: number): number {
+  const grey = new Float32Array(size * size);
+  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * chip[i * 3]! + 0.587 * chip[i * 3 + 1]! + 0.114 * chip[i * 3 + 2]!;
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (let y = 1; y < size - 1; y++) {
+    for (let x = 1; x < size - 1; x++) {
+      const i = y * size + x;
+      const l = grey[i - 1]! + grey[i + 1]! + grey[i - size]! + grey[i + size]! - 4 * grey[i]!;
+      sum += l;
+      sq += l * l;
+      n++;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return sq / n - mean * mean;
+}
