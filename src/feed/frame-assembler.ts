@@ -1,0 +1,81 @@
+/**
+ * Pure: cuts ffmpeg's raw rgb24 pipe into frames. The size and time of each frame come from
+ * its `showinfo` line on stderr (n, pts_time, s:WxH), which may arrive before or after the
+ * frame's bytes; frames are paired with lines in order.
+ */
+
+export interface FrameInfo {
+  n: number;
+  /** Seconds, or undefined when ffmpeg printed NOPTS. */
+  ptsTime: number | undefined;
+  width: number;
+  height: number;
+}
+
+export interface RawFrame extends FrameInfo {
+  data: Buffer;
+}
+
+const SHOWINFO = /\]\s+n:\s*(\d+)\s+pts:\s*\S+\s+pts_time:(\S+).*?\ss:(\d+)x(\d+)\s/;
+
+/** Parses one `showinfo` frame line; undefined for any other stderr line. */
+export function parseShowinfo(line: string): FrameInfo | undefined {
+  if (!line.includes('Parsed_showinfo')) return undefined;
+  const m = SHOWINFO.exec(`${line} `);
+  if (!m) return undefined;
+  const pts = Number(m[2]);
+  return { n: Number(m[1]), ptsTime: Number.isFinite(pts) ? pts : undefined, width: Number(m[3]), height: Number(m[4]) };
+}
+
+export class FrameAssembler {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private infos: FrameInfo[] = [];
+
+  /** Bytes received but not yet part of a complete frame. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  /** Frame lines received whose bytes have not all arrived. */
+  get pendingInfos(): number {
+    return this.infos.length;
+  }
+
+  /** Adds pipe bytes; returns the frames now complete. */
+  pushData(chunk: Buffer): RawFrame[] {
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
+    return this.drain();
+  }
+
+  /** Adds a frame's size and time; returns the frames now complete. */
+  pushInfo(info: FrameInfo): RawFrame[] {
+    this.infos.push(info);
+    return this.drain();
+  }
+
+  private drain(): RawFrame[] {
+    const out: RawFrame[] = [];
+    for (;;) {
+      const info = this.infos[0];
+      if (!info) break;
+      const size = info.width * info.height * 3;
+      if (this.buffered < size) break;
+      this.infos.shift();
+      out.push({ ...info, data: this.take(size) });
+    }
+    return out;
+  }
+
+  private take(size: number): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    const data = Buffer.from(all.subarray(0, size));
+    const rest = all.subarray(size);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.buffered = rest.length;
+    return data;
+  }
+}

@@ -1,0 +1,32 @@
+/** What one decoding run (ffmpeg for videos and streams, sharp for image folders) reports to its feed. */
+import type { Failure } from './classify.js';
+
+export interface SourceFrame {
+  width: number;
+  height: number;
+  data: Buffer;
+  ts: number;
+  pos: number;
+  source?: string;
+}
+
+export type RunEnd =
+  /** A file or folder was read to its end. */
+  | { kind: 'done' }
+  /** The input failed, or a live stream ended. */
+  | { kind: 'failed'; failure: Failure }
+  /** stop() or the stall watchdog killed it. */
+  | { kind: 'killed' };
+
+export interface RunSink {
+  frame(frame: SourceFrame): void;
+}
+
+export interface SourceRun {
+  /** Stop reading (files and folders only: back-pressure without loss). */
+  pause(): void;
+  resume(): void;
+  /** Ends the run; resolves once its process (if any) has exited. */
+  stop(): Promise<void>;
+  readonly ended: Promise<RunEnd>;
+}
