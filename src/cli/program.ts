@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
 import { registerConfigCommands } from './config-check.js';
+import { registerRun } from './run.js';
+import { registerStatusCommand } from './status.js';
 import { registerPeopleCommand } from './people.js';
 import { registerPersonCommand } from './person.js';
 import { registerMontageCommand } from './montage.js';
@@ -15,6 +17,8 @@ export type Register = (program: Command, setExit: (code: number) => void) => vo
 
 const COMMANDS: Register[] = [
   registerConfigCommands,
+  registerRun,
+  registerStatusCommand,
   registerPeopleCommand,
   registerPersonCommand,
   registerMontageCommand,

@@ -1,0 +1,42 @@
+/** `faceidx run --config <file> [--until-done]`: the daemon. */
+import type { Command } from 'commander';
+import { ConfigError, formatProblem } from '../config/load.js';
+import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
+
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('Run the daemon: read the camera feeds, find faces and keep the list of people up to date.')
+    .option('-c, --config <file>', 'config file', process.env.FACEIDX_CONFIG ?? '/etc/faceidx/config.yaml')
+    .option('--until-done', 'exit 0 once every file/folder feed has ended and its faces are stored')
+    .option('--log-level <level>', 'trace | debug | info | warn | error (overrides logging.level)')
+    .addHelpText(
+      'after',
+      `
+Signals: SIGTERM/SIGINT stop gracefully (within shutdown.deadline); a second signal exits at once;
+SIGHUP reloads the config (cameras added, removed or changed start, stop or restart).
+Exit codes: 0 stopped cleanly, 1 shutdown deadline passed, 69 models or inference provider
+unavailable, 75 another daemon uses the same storage.dir, 78 invalid config or a newer database, 130 forced.`,
+    )
+    .action(async (opts: { config: string; untilDone?: boolean; logLevel?: string }) => {
+      const { runDaemon } = await import('../daemon/daemon.js');
+      try {
+        setExit(
+          await runDaemon({
+            configPath: opts.config,
+            untilDone: opts.untilDone ?? false,
+            ...(opts.logLevel ? { logLevel: opts.logLevel as 'info' } : {}),
+          }),
+        );
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+          setExit(ExitCode.CONFIG);
+          return;
+        }
+        if (!isFaceidxError(err)) throw err;
+        process.stderr.write(`faceidx: ${err.message}\n`);
+        setExit(exitCodeFor(err));
+      }
+    });
+}

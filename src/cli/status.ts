@@ -1,0 +1,69 @@
+/** `faceidx status [--json]`: is the daemon running, how each feed is doing, and totals. */
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { openStore } from '../store/index.js';
+import { livePid, readStatus, type DaemonStatus } from '../daemon/status-file.js';
+import { busyTimeoutMs } from './context.js';
+import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, printJson, printText, tableTime, type ConfigOption } from './output.js';
+
+export interface StatusReport {
+  daemon: { running: boolean; pid: number | null; state: DaemonStatus['state'] | 'stopped'; startedAt: string | null; updatedAt: string | null };
+  feeds: DaemonStatus['feeds'];
+  totals: { faces: number; clusterable: number; persons: number; indexSize: number | null; provider: string | null };
+}
+
+/** Joins the daemon's status file with the database's totals (pure). */
+export function buildReport(pid: number | undefined, status: DaemonStatus | undefined, db: { faces: number; clusterable: number; persons: number }): StatusReport {
+  const running = pid !== undefined && status?.pid === pid;
+  return {
+    daemon: {
+      running,
+      pid: running ? pid : null,
+      state: running ? status!.state : 'stopped',
+      startedAt: isoTime(status?.startedAt),
+      updatedAt: isoTime(status?.updatedAt),
+    },
+    feeds: status?.feeds ?? [],
+    totals: { ...db, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
+  };
+}
+
+export function formatReport(r: StatusReport): string {
+  const head = r.daemon.running
+    ? `daemon: running (pid ${r.daemon.pid}, ${r.daemon.state}, since ${r.daemon.startedAt})`
+    : `daemon: not running${r.daemon.updatedAt ? ` (last status ${r.daemon.updatedAt})` : ''}`;
+  const feeds = r.feeds.length
+    ? formatTable(
+        ['camera', 'state', 'fps', 'frames', 'drops', 'restarts', 'last frame', 'last error'],
+        r.feeds.map((f) => [f.cameraId, f.state, f.fps.toFixed(1), String(f.framesOut), String(f.drops), String(f.restarts), tableTime(f.lastFrameAt), f.lastError ?? '']),
+      )
+    : '(no feeds)';
+  const t = r.totals;
+  return `${head}\n\n${feeds}\n\nfaces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons}  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
+}
+
+export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {
+  addConfigOption(
+    program
+      .command('status')
+      .description("Show whether the daemon runs, each feed's state, fps, drops, restarts and last error, and totals.")
+      .option('--json', 'print JSON: {daemon, feeds, totals: {faces, persons, indexSize, provider}}'),
+  )
+    .addHelpText('after', exitCodesHelp([3, 75, 78]))
+    .action(async (opts: ConfigOption & { json?: boolean }) => {
+      const config = loadConfig(configPath(opts), { checkStorage: false });
+      const dir = config.storage.dir;
+      const store = await openStore(dir, { readonly: true, busyTimeoutMs: busyTimeoutMs() });
+      let db: { faces: number; clusterable: number; persons: number };
+      try {
+        const counts = await store.faces.count();
+        db = { ...counts, persons: await store.people.countActive() };
+      } finally {
+        await store.close();
+      }
+      const report = buildReport(livePid(dir), readStatus(dir), db);
+      if (opts.json) printJson(report);
+      else printText(formatReport(report));
+      setExit(0);
+    });
+}

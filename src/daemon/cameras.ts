@@ -1,0 +1,134 @@
+/**
+ * Runs the camera feeds: one pump per camera takes frames from its feed (bounded, drop-oldest
+ * queue inside the feed) and hands them to the pipeline. A camera failing never touches the
+ * others; SIGHUP starts, stops or restarts single cameras.
+ */
+import type { Logger } from '../log/logger.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { Store } from '../store/index.js';
+import { CameraFeed, feedKind, redactUrl, type FeedStatus } from '../feed/index.js';
+import type { Pipeline } from './pipeline.js';
+
+interface Running {
+  camera: CameraConfig;
+  feed: CameraFeed;
+  pump: Promise<void>;
+  /** A file that does not loop, or a folder that is not watched: it ends by itself. */
+  finite: boolean;
+}
+
+export interface CameraRunnerOptions {
+  store: Store;
+  pipeline: Pipeline;
+  maxQueue: number;
+  log: Logger;
+  /** Called when a finite feed reached its end and its frames are stored. */
+  onDone?: (cameraId: string) => void;
+}
+
+export class CameraRunner {
+  private readonly running = new Map<string, Running>();
+  private readonly finished = new Map<string, FeedStatus>();
+
+  constructor(private readonly opts: CameraRunnerOptions) {}
+
+  /** Starts a camera, resuming a file or folder after the last frame stored for it. */
+  async start(camera: CameraConfig): Promise<void> {
+    const { store, log } = this.opts;
+    const url = redactUrl(camera.url);
+    const kind = feedKind(camera.url);
+    const known = await store.cameras.get(camera.id);
+    if (known && known.url !== url) await store.cameras.resetProgress(camera.id);
+    await store.cameras.upsert({ id: camera.id, url, kind });
+    const progress = known && known.url === url ? await store.cameras.progress(camera.id) : undefined;
+    const finite = (kind === 'file' && !camera.loop) || (kind === 'folder' && !camera.watch);
+    if (finite && progress?.done) {
+      log.info({ camera: camera.id }, 'feed already processed to its end; not reading it again');
+      this.finished.set(camera.id, { ...emptyStatus(camera.id, url, kind), state: 'done' });
+      this.opts.onDone?.(camera.id);
+      return;
+    }
+    const resumeAfter = finite && progress ? progress.position : undefined;
+    if (resumeAfter !== undefined) log.info({ camera: camera.id, resumeAfter }, 'resuming feed after the last stored frame');
+    const feed = new CameraFeed(camera, {
+      log: log.child({ camera: camera.id }),
+      maxQueue: this.opts.maxQueue,
+      ...(resumeAfter !== undefined ? { resumeAfter } : {}),
+    });
+    this.finished.delete(camera.id);
+    feed.start();
+    this.running.set(camera.id, { camera, feed, pump: this.pump(camera, feed), finite });
+  }
+
+  /** Stops a camera; resolves once ffmpeg exited and its frame in flight is stored. */
+  async stop(id: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    await r.feed.stop();
+    await r.pump;
+    this.finished.set(id, r.feed.status());
+    this.running.delete(id);
+  }
+
+  async restart(camera: CameraConfig): Promise<void> {
+    await this.stop(camera.id);
+    await this.start(camera);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+  }
+
+  /**
+   * Resolves when every finite feed (files, unwatched folders) has ended and its frames are
+   * stored, including feeds started while waiting (--until-done). Live streams are not waited for.
+   */
+  async finiteEnded(): Promise<void> {
+    for (;;) {
+      const pending = [...this.running.values()].filter((r) => r.finite);
+      if (pending.length === 0) return;
+      await Promise.all(pending.map((r) => r.pump));
+      for (const r of pending) {
+        this.finished.set(r.camera.id, r.feed.status());
+        if (this.running.get(r.camera.id) === r) this.running.delete(r.camera.id);
+      }
+    }
+  }
+
+  ids(): string[] {
+    return [...new Set([...this.running.keys(), ...this.finished.keys()])].sort();
+  }
+
+  statuses(): FeedStatus[] {
+    const live = [...this.running.values()].map((r) => r.feed.status());
+    const ended = [...this.finished.values()].filter((s) => !this.running.has(s.cameraId));
+    return [...live, ...ended].sort((a, b) => a.cameraId.localeCompare(b.cameraId));
+  }
+
+  private async pump(camera: CameraConfig, feed: CameraFeed): Promise<void> {
+    const { pipeline, store, log } = this.opts;
+    let lastPos: number | undefined;
+    for (;;) {
+      const frame = await feed.next();
+      if (!frame) break;
+      try {
+        if (await pipeline.processFrame(frame)) lastPos = frame.pos;
+      } catch (err) {
+        log.error({ camera: camera.id, err: (err as Error).message }, 'a frame could not be analysed; skipping it');
+      }
+    }
+    const status = feed.status();
+    if (status.state === 'done') {
+      await pipeline.drain();
+      await store.cameras.setProgress(camera.id, lastPos ?? 0, true).catch((err: Error) => {
+        log.error({ camera: camera.id, err: err.message }, 'could not record the end of the feed');
+      });
+      log.info({ camera: camera.id, frames: status.framesOut, drops: status.drops }, 'feed finished');
+      this.opts.onDone?.(camera.id);
+    }
+  }
+}
+
+function emptyStatus(cameraId: string, url: string, kind: FeedStatus['kind']): FeedStatus {
+  return { cameraId, url, kind, state: 'stopped', framesIn: 0, framesOut: 0, drops: 0, restarts: 0, fps: 0 };
+}

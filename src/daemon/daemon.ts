@@ -1,0 +1,200 @@
+/**
+ * The composition root: the only module that knows the whole order of the data flow.
+ *   feed (ffmpeg -> frames) -> faces (detect -> landmarks -> align -> embed) -> index (HNSW)
+ *   -> cluster (incremental Chinese whispers) -> store (SQLite)
+ * plus the daemon's life: pid file, status file, systemd notifications, signals, reload,
+ * scheduled re-clusters and retention.
+ */
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../log/logger.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { FaceidxError } from '../errors.js';
+import { openStore, type Store } from '../store/index.js';
+import { FaceEngine } from '../faces/index.js';
+import { FaceIndex } from '../index/hnsw.js';
+import { Clusterer } from '../cluster/index.js';
+import { isClusterable } from '../cluster/quality.js';
+import { createNotifier } from './sd-notify.js';
+import { Pipeline } from './pipeline.js';
+import { CameraRunner } from './cameras.js';
+import { installSignals } from './lifecycle.js';
+import { diffCameras, sectionsNeedingRestart } from './reload.js';
+import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from './status-file.js';
+import { purgeOlderThan } from './retention.js';
+
+export interface DaemonOptions {
+  configPath: string;
+  /** Exit once every finite feed has ended and its frames are stored. */
+  untilDone?: boolean;
+  logLevel?: Config['logging']['level'];
+}
+
+interface Parts {
+  config: Readonly<Config>;
+  log: Logger;
+  store: Store;
+  engine: FaceEngine;
+  index: FaceIndex;
+  clusterer: Clusterer;
+  pipeline: Pipeline;
+  runner: CameraRunner;
+}
+
+const STATUS_EVERY_MS = 2000;
+
+/** Runs the daemon until a signal (or, with untilDone, the end of every finite feed). Resolves to the exit code. */
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const config = loadConfig(opts.configPath);
+  const log = createLogger({ level: opts.logLevel ?? config.logging.level });
+  const parts = await assemble(config, log);
+  const startedAt = Date.now();
+  let state: DaemonStatus['state'] = 'starting';
+  let current = config;
+  const notifier = createNotifier(log);
+
+  const publish = () => writeStatusSafely(parts, startedAt, state);
+  const statusTimer = setInterval(publish, STATUS_EVERY_MS).unref();
+  const wd = notifier.watchdogIntervalMs();
+  const watchdogTimer = wd ? setInterval(() => notifier.watchdog(), wd).unref() : undefined;
+  const timers = scheduleMaintenance(parts);
+
+  let stop!: (why: string) => void;
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  const signals = installSignals({
+    deadlineMs: config.shutdown.deadline,
+    log,
+    onStop: (signal) => stop(signal),
+    onReload: () => {
+      void reload(parts, current, opts.configPath).then((next) => (current = next));
+    },
+  });
+
+  for (const cam of config.cameras.filter((c) => c.enabled)) await parts.runner.start(cam);
+  state = 'running';
+  publish();
+  notifier.ready();
+  log.info({ cameras: parts.runner.ids(), provider: parts.engine.provider, indexSize: parts.index.size }, 'faceidx is running');
+
+  const why = await Promise.race([stopped, opts.untilDone ? parts.runner.finiteEnded().then(() => 'done') : new Promise<string>(() => {})]);
+  state = 'stopping';
+  notifier.stopping();
+  publish();
+  log.info({ reason: why }, 'shutting down');
+  await shutdown(parts);
+  for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
+  publish();
+  removePid(config.storage.dir);
+  signals.dispose();
+  const failed = parts.runner.statuses().filter((s) => s.state === 'error');
+  if (why === 'done' && failed.length > 0) {
+    log.warn({ cameras: failed.map((s) => s.cameraId) }, 'some feeds ended in error');
+  }
+  log.info('stopped');
+  log.flush?.();
+  return 0;
+}
+
+/** Opens every stage in data-flow order. */
+async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
+  const dir = config.storage.dir;
+  const store = await openStore(dir);
+  const other = livePid(dir);
+  if (other !== undefined && other !== process.pid) {
+    await store.close();
+    throw new FaceidxError('FACEIDX_DB_LOCKED', `another faceidx daemon (pid ${other}) uses ${dir}`, 'stop it first, or give this one another storage.dir');
+  }
+  writePid(dir);
+  const engine = await FaceEngine.create({
+    detector: config.detector,
+    inference: config.inference,
+    modelDir: config.inference.modelDir ?? join(dir, 'models'),
+    log: log.child({ module: 'faces' }),
+  });
+  const index = await FaceIndex.open({ dir, ...config.index, log: log.child({ module: 'index' }) });
+  const synced = await index.syncWithStore(store);
+  log.info({ ...synced, size: index.size }, 'index checked against the store');
+  const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: log.child({ module: 'cluster' }) });
+  const pipeline = new Pipeline({
+    analyzer: { analyze: (img) => engine.analyze(img) },
+    store,
+    index,
+    clusterer,
+    isClusterable: (q) => isClusterable(q, config.quality),
+    config,
+    log: log.child({ module: 'pipeline' }),
+  });
+  const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'feed' }) });
+  return { config, log, store, engine, index, clusterer, pipeline, runner };
+}
+
+/** Stops feeds, finishes the frames in flight, saves the index and closes the store. */
+async function shutdown(p: Parts): Promise<void> {
+  await p.runner.stopAll();
+  await p.pipeline.drain();
+  await p.index.save();
+  await p.engine.close();
+  await p.store.close();
+}
+
+async function reload(p: Parts, current: Readonly<Config>, file: string): Promise<Readonly<Config>> {
+  let next: Readonly<Config>;
+  try {
+    next = loadConfig(file);
+  } catch (err) {
+    p.log.error({ err: (err as Error).message }, 'SIGHUP: the new config is invalid; keeping the running one');
+    return current;
+  }
+  const diff = diffCameras(current.cameras, next.cameras);
+  for (const id of diff.removed) await p.runner.stop(id);
+  for (const cam of diff.changed) await p.runner.restart(cam);
+  for (const cam of diff.added) await p.runner.start(cam);
+  const later = sectionsNeedingRestart(current, next);
+  if (later.length > 0) p.log.warn({ sections: later }, 'SIGHUP: these sections changed and apply after a restart');
+  if (next.logging.level !== current.logging.level) p.log.level = next.logging.level;
+  p.log.info(
+    { added: diff.added.map((c) => c.id), removed: diff.removed, restarted: diff.changed.map((c) => c.id), unchanged: diff.unchanged },
+    'SIGHUP: config reloaded',
+  );
+  return { ...next, storage: current.storage };
+}
+
+function scheduleMaintenance(p: Parts): Array<NodeJS.Timeout | undefined> {
+  const { clustering, retention } = p.config;
+  const recluster = clustering.reclusterEvery > 0
+    ? setInterval(() => {
+        void p.pipeline.serialised(() => p.clusterer.recluster()).then(
+          (r) => p.log.info(r, 'scheduled re-cluster done'),
+          (err: Error) => p.log.error({ err: err.message }, 'scheduled re-cluster failed; the previous clusters stay'),
+        );
+      }, clustering.reclusterEvery).unref()
+    : undefined;
+  const retain = retention.maxAge > 0
+    ? setInterval(() => {
+        void p.pipeline.serialised(() => purgeOlderThan(p.store, p.index, Date.now() - retention.maxAge)).then(
+          (r) => r.faces > 0 && p.log.info(r, 'retention: old faces forgotten'),
+          (err: Error) => p.log.error({ err: err.message }, 'retention failed; will try again'),
+        );
+      }, Math.min(retention.maxAge, 3_600_000)).unref()
+    : undefined;
+  return [recluster, retain];
+}
+
+function writeStatusSafely(p: Parts, startedAt: number, state: DaemonStatus['state']): void {
+  const c = p.pipeline.counters;
+  try {
+    writeStatus(p.config.storage.dir, {
+      pid: process.pid,
+      startedAt,
+      updatedAt: Date.now(),
+      state,
+      provider: p.engine.provider,
+      indexSize: p.index.size,
+      faces: { stored: c.facesStored, clusterable: c.facesClusterable, gated: c.facesGated, storeErrors: c.storeErrors },
+      frames: { processed: c.framesProcessed, withFaces: c.framesWithFaces },
+      feeds: p.runner.statuses(),
+    });
+  } catch (err) {
+    p.log.warn({ err: (err as Error).message }, 'could not write status.json');
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The daemon's view of itself for `faceidx status`: written atomically to
+ * `<storage.dir>/status.json` every few seconds, next to `faceidx.pid`.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const STATUS_FILE = 'status.json';
+export const PID_FILE = 'faceidx.pid';
+
+export interface FeedStatusLine {
+  cameraId: string;
+  url: string;
+  kind: string;
+  state: string;
+  framesIn: number;
+  framesOut: number;
+  drops: number;
+  restarts: number;
+  fps: number;
+  lastError?: string | undefined;
+  lastFrameAt?: number | undefined;
+}
+
+export interface DaemonStatus {
+  pid: number;
+  startedAt: number;
+  updatedAt: number;
+  state: 'starting' | 'running' | 'stopping';
+  provider: string;
+  indexSize: number;
+  faces: { stored: number; clusterable: number; gated: number; storeErrors: number };
+  frames: { processed: number; withFaces: number };
+  feeds: FeedStatusLine[];
+}
+
+export function writeStatus(dir: string, status: DaemonStatus): void {
+  const file = join(dir, STATUS_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(status)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export function readStatus(dir: string): DaemonStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, STATUS_FILE), 'utf8')) as DaemonStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writePid(dir: string): void {
+  writeFileSync(join(dir, PID_FILE), `${JSON.stringify({ pid: process.pid, startedAt: Date.now() })}\n`, { mode: 0o600 });
+}
+
+export function removePid(dir: string): void {
+  rmSync(join(dir, PID_FILE), { force: true });
+}
+
+/** The pid of a live daemon using this storage folder, if any. */
+export function livePid(dir: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(readFileSync(join(dir, PID_FILE), 'utf8')) as { pid: number };
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? readPidUnchecked(dir) : undefined;
+  }
+}
+
+function readPidUnchecked(dir: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, PID_FILE), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
