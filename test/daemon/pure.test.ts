@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../src/config/load.js';
+import { diffCameras, sectionsNeedingRestart } from '../../src/daemon/reload.js';
+import { thumbnailRect } from '../../src/daemon/thumbnail.js';
+import { buildReport } from '../../src/cli/status.js';
+
+const cfg = (cams: string, extra = '') =>
+  parseConfig(`storage:\n  dir: /tmp/faceidx-pure\ncameras:\n${cams}${extra}`, 'x.yaml', { checkStorage: false });
+
+test('reload diff: added, removed, changed and unchanged cameras; disabled counts as removed', () => {
+  const before = cfg('  - {id: a, url: /a.mp4}\n  - {id: b, url: /b.mp4}\n  - {id: c, url: /c.mp4}\n');
+  const after = cfg('  - {id: a, url: /a.mp4}\n  - {id: b, url: /b.mp4, fps: 2}\n  - {id: c, url: /c.mp4, enabled: false}\n  - {id: d, url: /d.mp4}\n');
+  const d = diffCameras(before.cameras, after.cameras);
+  assert.deepEqual(d.added.map((c) => c.id), ['d']);
+  assert.deepEqual(d.removed, ['c']);
+  assert.deepEqual(d.changed.map((c) => c.id), ['b']);
+  assert.deepEqual(d.unchanged, ['a']);
+});
+
+test('reload: sections other than cameras and logging need a restart', () => {
+  const a = cfg('  - {id: a, url: /a.mp4}\n');
+  const b = cfg('  - {id: a, url: /a.mp4}\n', 'clustering:\n  threshold: 0.45\nlogging:\n  level: debug\n');
+  assert.deepEqual(sectionsNeedingRestart(a, b), ['clustering']);
+  assert.deepEqual(sectionsNeedingRestart(a, a), []);
+});
+
+test('thumbnail rectangle: square, 1.5x the box, centred, kept inside the frame', () => {
+  assert.deepEqual(thumbnailRect({ x: 100, y: 100, width: 40, height: 60 }, 640, 480), { left: 75, top: 85, width: 90, height: 90 });
+  assert.deepEqual(thumbnailRect({ x: 0, y: 0, width: 40, height: 40 }, 640, 480), { left: 0, top: 0, width: 60, height: 60 });
+  assert.deepEqual(thumbnailRect({ x: 620, y: 460, width: 40, height: 40 }, 640, 480), { left: 580, top: 420, width: 60, height: 60 });
+  assert.deepEqual(thumbnailRect({ x: 0, y: 0, width: 400, height: 400 }, 300, 200), { left: 100, top: 0, width: 200, height: 200 });
+});
+
+test('status report: a stale status file with a dead pid says not running', () => {
+  const status = {
+    pid: 4242, startedAt: 1, updatedAt: 2, state: 'running' as const, provider: 'cpu', indexSize: 7,
+    faces: { stored: 9, clusterable: 7, gated: 2, storeErrors: 0 }, frames: { processed: 5, withFaces: 4 }, feeds: [],
+  };
+  const dead = buildReport(undefined, status, { faces: 9, clusterable: 7, persons: 2 });
+  assert.equal(dead.daemon.running, false);
+  assert.equal(dead.daemon.state, 'stopped');
+  assert.deepEqual(dead.totals, { faces: 9, clusterable: 7, persons: 2, indexSize: 7, provider: 'cpu' });
+  const live = buildReport(4242, status, { faces: 9, clusterable: 7, persons: 2 });
+  assert.equal(live.daemon.running, true);
+  assert.equal(live.daemon.pid, 4242);
+});
