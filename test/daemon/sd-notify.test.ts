@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNotifier, statusLine, watchdogInterval } from '../../src/daemon/sd-notify.js';
+
+/** A real unix datagram listener (python3), printing "MSG <payload>" per datagram. */
+const LISTENER = `
+import socket, sys
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind('\\0' + path[1:] if path.startswith('@') else path)
+print('LISTENING', flush=True)
+while True:
+    data = s.recv(65536)
+    print('MSG ' + data.decode('utf-8', 'replace').replace('\\n', '|'), flush=True)
+`;
+
+interface Listener {
+  child: ChildProcess;
+  messages: string[];
+  stop(): void;
+}
+
+async function listen(address: string): Promise<Listener> {
+  const child = spawn('python3', ['-c', LISTENER, address], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const messages: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let buf = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`listener exited (${code}); python3 is needed for this test`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line === 'LISTENING') resolve();
+        else if (line.startsWith('MSG ')) messages.push(line.slice(4));
+      }
+    });
+  });
+  return { child, messages, stop: () => void child.kill('SIGTERM') };
+}
+
+/** What the service manager would act on: everything but systemd-notify's own BARRIER=1 handshakes. */
+const payloads = (l: Listener) => l.messages.filter((m) => m !== 'BARRIER=1');
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function fakeLog() {
+  const warns: string[] = [];
+  return { warns, log: { warn: (_o: unknown, msg?: string) => void warns.push(String(msg)), debug: () => undefined } };
+}
+
+test('messages reach a real NOTIFY_SOCKET (path socket) in order', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'faceidx-notify-')), 'notify.sock');
+  const l = await listen(path);
+  try {
+    const { log, warns } = fakeLog();
+    const n = createNotifier(log, { env: { ...process.env, NOTIFY_SOCKET: path } });
+    n.ready();
+    n.status('watching 2 cameras\nsecond line');
+    n.watchdog();
+    n.stopping();
+    await n.flush();
+    await until(() => payloads(l).length >= 4);
+    assert.deepEqual(payloads(l), ['READY=1', 'STATUS=watching 2 cameras second line', 'WATCHDOG=1', 'STOPPING=1']);
+    assert.deepEqual(warns, []);
+  } finally {
+    l.stop();
+  }
+});
+
+test('an abstract NOTIFY_SOCKET (@name) works too', async () => {
+  const address = `@faceidx-test-${process.pid}-${Date.now()}`;
+  const l = await listen(address);
+  try {
+    const n = createNotifier(fakeLog().log, { env: { ...process.env, NOTIFY_SOCKET: address } });
+    n.ready();
+    await n.flush();
+    await until(() => payloads(l).length >= 1);
+    assert.deepEqual(payloads(l), ['READY=1']);
+  } finally {
+    l.stop();
+  }
+});
+
+test('without NOTIFY_SOCKET every call is a no-op (no helper is run)', async () => {
+  const { log, warns } = fakeLog();
+  const env = { ...process.env };
+  delete env['NOTIFY_SOCKET'];
+  const n = createNotifier(log, { env, command: '/nonexistent/systemd-notify', });
+  n.ready();
+  n.watchdog();
+  n.status('x');
+  n.stopping();
+  await n.flush();
+  assert.deepEqual(warns, []);
+  assert.equal(n.watchdogIntervalMs(), undefined);
+});
+
+test('a missing helper warns once and turns notifications off', async () => {
+  const { log, warns } = fakeLog();
+  const n = createNotifier(log, { env: { NOTIFY_SOCKET: '/tmp/none.sock' }, command: '/nonexistent/systemd-notify' });
+  n.ready();
+  n.watchdog();
+  await n.flush();
+  n.watchdog();
+  await n.flush();
+  assert.equal(warns.length, 1);
+  assert.match(warns[0]!, /not found/);
+});
+
+test('watchdog interval is half of WATCHDOG_USEC, only for our pid', () => {
+  assert.equal(watchdogInterval({ WATCHDOG_USEC: '60000000' }), 30_000);
+  assert.equal(watchdogInterval({ WATCHDOG_USEC: '60000000', WATCHDOG_PID: String(process.pid) }), 30_000);
+  assert.equal(watchdogInterval({ WATCHDOG_USEC: '60000000', WATCHDOG_PID: '1' }, 4242), undefined);
+  assert.equal(watchdogInterval({}), undefined);
+  assert.equal(watchdogInterval({ WATCHDOG_USEC: 'abc' }), undefined);
+  const n = createNotifier(fakeLog().log, { env: { NOTIFY_SOCKET: '/x', WATCHDOG_USEC: '20000000' } });
+  assert.equal(n.watchdogIntervalMs(), 10_000);
+});
+
+test('status text is one line of at most 512 characters', () => {
+  assert.equal(statusLine('a\r\nb'), 'STATUS=a b');
+  assert.equal(statusLine('x'.repeat(600)).length, 'STATUS='.length + 512);
+});
