@@ -91,9 +91,10 @@ export interface CwResult {
   clusters: number;
 }
 
-/** Scratch space for weighted label votes (reused across steps; grows as needed). */
+/** Scratch space for weighted label votes (reused across steps; grows as needed; negative labels allowed). */
 export class Voter {
   private score = new Float64Array(0);
+  private readonly negative = new Map<number, number>();
   private touched: number[] = [];
 
   private ensure(label: number): void {
@@ -104,32 +105,43 @@ export class Voter {
   }
 
   add(label: number, w: number): void {
+    if (label < 0) {
+      const s = this.negative.get(label);
+      if (s === undefined) this.touched.push(label);
+      this.negative.set(label, (s ?? 0) + w);
+      return;
+    }
     this.ensure(label);
     if (this.score[label] === 0) this.touched.push(label);
     this.score[label]! += w;
   }
 
+  private get(label: number): number {
+    return label < 0 ? this.negative.get(label)! : this.score[label]!;
+  }
+
   /**
-   * The best label, skipping `barred`; -1 if none. Ties keep `current` when it is among the
+   * The best label, skipping `barred`; null if none. Ties keep `current` when it is among the
    * best, else are broken by `rng` (uniformly), or by the smallest label without one. Resets.
    */
-  best(current: number, barred?: ReadonlySet<number>, rng?: Rng): number {
-    let best = -1;
+  best(current: number, barred?: ReadonlySet<number>, rng?: Rng): number | null {
+    let best: number | null = null;
     let bestScore = -Infinity;
     let ties = 0;
     for (const l of this.touched) {
       if (barred?.has(l)) continue;
-      const s = this.score[l]!;
+      const s = this.get(l);
       if (s > bestScore) {
         best = l;
         bestScore = s;
         ties = 1;
       } else if (s === bestScore && best !== current) {
         ties++;
-        if (l === current || (rng ? rng() * ties < 1 : l < best)) best = l;
+        if (l === current || (rng ? rng() * ties < 1 : l < best!)) best = l;
       }
     }
-    for (const l of this.touched) this.score[l] = 0;
+    for (const l of this.touched) if (l >= 0) this.score[l] = 0;
+    this.negative.clear();
     this.touched.length = 0;
     return best;
   }
@@ -167,7 +179,7 @@ export function relabel(
   const mine = partners.get(node);
   const barred = mine ? new Set(mine.map((p) => labels[p]!)) : undefined;
   const best = voter.best(current, barred, rng);
-  if (best >= 0) return best;
+  if (best !== null) return best;
   return barred?.has(current) ? fresh() : current;
 }
 

@@ -1,0 +1,298 @@
+/**
+ * The in-memory clustering state: the live kNN graph, the label (person id, or a negative
+ * temporary label for a person not yet stored) of every face, must-link groups and cannot-link
+ * partners. No I/O: the caller finds neighbours in the index and persists the changes.
+ *
+ * Incremental rule: a new face joins the graph with its edges, gets a fresh label, and
+ * Chinese whispers steps run from it outwards (FIFO queue: the new face and its neighbours
+ * first; whenever a node's label changes, its neighbours are queued again) until no label
+ * changes. Only the affected neighbourhood is touched. A full re-cluster runs the CW core over
+ * the whole graph from singletons, as a batch run would.
+ */
+import { chineseWhispersAdj, mulberry32, relabel, Voter, type Adjacency, type Rng } from './chinese-whispers.js';
+import { edgesFromKnn, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
+
+export interface EngineOptions {
+  threshold: number;
+  k: number;
+  weight: WeightKind;
+  /** Edge slots per face; default k + 12. */
+  maxDegree?: number;
+  seed: number;
+  /** Longest run of CW steps one incremental update may take (a guard; default 200,000). */
+  maxSteps?: number;
+  capacity?: number;
+}
+
+export class ClusterEngine {
+  readonly graph: LiveGraph;
+  private labels = new Int32Array(0);
+  /** Faces per label. */
+  readonly sizes = new Map<number, number>();
+  private nextTemp = -1;
+  private readonly rng: Rng;
+  private readonly voter = new Voter();
+  /** node -> members of its must-link group (only for grouped nodes). */
+  private groups = new Map<number, number[]>();
+  /** node -> cannot-link partner nodes. */
+  private partners = new Map<number, number[]>();
+
+  constructor(readonly opts: EngineOptions) {
+    this.graph = new LiveGraph(opts.maxDegree ?? opts.k + 12, opts.capacity ?? 1024);
+    this.rng = mulberry32(opts.seed);
+  }
+
+  get faces(): number {
+    return this.graph.liveCount;
+  }
+
+  /** Label of a face (person id, or negative while temporary); undefined if unknown. */
+  labelOf(faceId: number): number | undefined {
+    const node = this.graph.node(faceId);
+    return node === undefined ? undefined : this.labels[node];
+  }
+
+  faceOf(node: number): number {
+    return this.graph.faceIds[node]!;
+  }
+
+  /** A fresh temporary label (negative). */
+  freshLabel(): number {
+    return this.nextTemp--;
+  }
+
+  private setLabel(node: number, label: number): void {
+    const old = this.labels[node]!;
+    if (old === label) return;
+    const n = (this.sizes.get(old) ?? 0) - 1;
+    if (n > 0) this.sizes.set(old, n);
+    else this.sizes.delete(old);
+    this.sizes.set(label, (this.sizes.get(label) ?? 0) + 1);
+    this.labels[node] = label;
+  }
+
+  private ensureLabels(): void {
+    if (this.labels.length >= this.graph.capacity) return;
+    const next = new Int32Array(this.graph.capacity);
+    next.set(this.labels);
+    this.labels = next;
+  }
+
+  /**
+   * Adds a face with its kNN hits (from the index; unknown ids are skipped) and a label (a
+   * fresh temporary one unless given). No propagation: call `settle` with the returned seeds.
+   */
+  addFace(faceId: number, hits: readonly Neighbour[], label?: number): number[] {
+    const known = this.graph.node(faceId);
+    const node = known ?? this.graph.addNode(faceId);
+    this.ensureLabels();
+    if (known === undefined) {
+      const l = label ?? this.freshLabel();
+      this.labels[node] = l;
+      this.sizes.set(l, (this.sizes.get(l) ?? 0) + 1);
+    }
+    const seeds = [node];
+    for (const e of edgesFromKnn(faceId, hits, this.opts.k, this.opts.threshold, this.opts.weight)) {
+      const m = this.graph.node(e.id);
+      if (m === undefined) continue;
+      this.graph.addEdge(node, m, e.w);
+      seeds.push(m);
+    }
+    return seeds;
+  }
+
+  /** Adds a face and settles labels around it (the incremental update); returns the changed nodes. */
+  insert(faceId: number, hits: readonly Neighbour[]): Set<number> {
+    const seeds = this.addFace(faceId, hits);
+    const { changed } = this.settle(seeds);
+    const node = this.graph.node(faceId)!;
+    changed.add(node);
+    return changed;
+  }
+
+  /** Removes a face; returns its former neighbours (seeds for `settle`). */
+  removeFace(faceId: number): number[] {
+    const node = this.graph.node(faceId);
+    if (node === undefined) return [];
+    const nbrs = this.graph.removeFace(faceId);
+    const l = this.labels[node]!;
+    const n = (this.sizes.get(l) ?? 0) - 1;
+    if (n > 0) this.sizes.set(l, n);
+    else this.sizes.delete(l);
+    this.labels[node] = 0;
+    return nbrs;
+  }
+
+  /** One CW step at a node, group- and constraint-aware; returns the label it should take. */
+  private vote(node: number): number {
+    const members = this.groups.get(node);
+    if (!members) return relabel(this.graph, this.labels, node, this.voter, this.partners, () => this.freshLabel(), this.rng);
+    const inGroup = new Set(members);
+    const barred = new Set<number>();
+    for (const m of members) {
+      for (const p of this.partners.get(m) ?? []) barred.add(this.labels[p]!);
+      const start = this.graph.offsets[m]!;
+      for (let e = start; e < start + this.graph.degree[m]!; e++) {
+        const t = this.graph.targets[e]!;
+        if (!inGroup.has(t)) this.voter.add(this.labels[t]!, this.graph.weights[e]!);
+      }
+    }
+    const current = this.labels[node]!;
+    const best = this.voter.best(current, barred, this.rng);
+    if (best !== null) return best;
+    return barred.has(current) ? this.freshLabel() : current;
+  }
+
+  /** CW steps from the seeds outwards until labels settle; returns the nodes whose label changed. */
+  settle(seeds: Iterable<number>): { changed: Set<number>; settled: boolean } {
+    const queue: number[] = [];
+    const queued = new Set<number>();
+    const push = (n: number) => {
+      if (!queued.has(n) && this.graph.alive[n]) {
+        queued.add(n);
+        queue.push(n);
+      }
+    };
+    for (const s of seeds) push(s);
+    const changed = new Set<number>();
+    const maxSteps = this.opts.maxSteps ?? 200_000;
+    let steps = 0;
+    for (let head = 0; head < queue.length; head++) {
+      if (++steps > maxSteps) return { changed, settled: false };
+      const node = queue[head]!;
+      queued.delete(node);
+      const l = this.vote(node);
+      if (l === this.labels[node]) continue;
+      for (const m of this.groups.get(node) ?? [node]) {
+        this.setLabel(m, l);
+        changed.add(m);
+        for (const t of this.graph.neighbours(m)) push(t);
+      }
+      if (head > 4096 && head * 2 > queue.length) {
+        queue.splice(0, head + 1);
+        head = -1;
+      }
+    }
+    return { changed, settled: true };
+  }
+
+  /** Replaces the constraints, given as face-id pairs (pairs with an unknown face are ignored). */
+  setConstraints(mustLink: ReadonlyArray<readonly [number, number]>, cannotLink: ReadonlyArray<readonly [number, number]>): void {
+    const parent = new Map<number, number>();
+    const find = (x: number): number => {
+      let r = x;
+      while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+      parent.set(x, r);
+      return r;
+    };
+    for (const [a, b] of mustLink) {
+      const na = this.graph.node(a);
+      const nb = this.graph.node(b);
+      if (na === undefined || nb === undefined) continue;
+      const ra = find(na);
+      const rb = find(nb);
+      if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+    }
+    const byRoot = new Map<number, number[]>();
+    for (const n of parent.keys()) {
+      const r = find(n);
+      (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(n);
+    }
+    this.groups = new Map();
+    for (const members of byRoot.values()) if (members.length > 1) for (const m of members) this.groups.set(m, members.sort((x, y) => x - y));
+    this.partners = new Map();
+    for (const [a, b] of cannotLink) {
+      const na = this.graph.node(a);
+      const nb = this.graph.node(b);
+      if (na === undefined || nb === undefined || find(na) === find(nb)) continue;
+      (this.partners.get(na) ?? this.partners.set(na, []).get(na)!).push(nb);
+      (this.partners.get(nb) ?? this.partners.set(nb, []).get(nb)!).push(na);
+    }
+  }
+
+  /** Nodes whose constraints are currently broken (seeds for `settle` after `setConstraints`). */
+  constrainedNodes(): number[] {
+    return [...new Set([...this.groups.keys(), ...this.partners.keys()])];
+  }
+
+  /** Super-node of each node (must-link groups contracted) and the contracted adjacency. */
+  private contracted(): { superOf: Int32Array; adj: Adjacency } {
+    const n = this.graph.n;
+    const superOf = new Int32Array(n);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const g = this.groups.get(i);
+      superOf[i] = g && g[0]! < i ? superOf[g[0]!]! : count++;
+    }
+    if (this.groups.size === 0) return { superOf, adj: this.graph };
+    const degree = new Int32Array(count);
+    for (let i = 0; i < n; i++) degree[superOf[i]!]! += this.graph.degree[i]!;
+    const offsets = new Int32Array(count + 1);
+    for (let s = 0; s < count; s++) offsets[s + 1] = offsets[s]! + degree[s]!;
+    const targets = new Int32Array(offsets[count]!);
+    const weights = new Float32Array(offsets[count]!);
+    const fill = new Int32Array(count);
+    for (let i = 0; i < n; i++) {
+      const s = superOf[i]!;
+      const start = this.graph.offsets[i]!;
+      for (let e = start; e < start + this.graph.degree[i]!; e++) {
+        const t = superOf[this.graph.targets[e]!]!;
+        if (t === s) continue;
+        const at = offsets[s]! + fill[s]!++;
+        targets[at] = t;
+        weights[at] = this.graph.weights[e]!;
+      }
+    }
+    return { superOf, adj: { n: count, offsets, degree: fill, targets, weights } };
+  }
+
+  /** A batch run: the CW core over the whole graph from singletons. Cluster per node; -1 for removed faces. */
+  batchClusters(iterations = 100): Int32Array {
+    const { superOf, adj } = this.contracted();
+    const cannot: Array<[number, number]> = [];
+    for (const [a, list] of this.partners) for (const b of list) if (a < b) cannot.push([superOf[a]!, superOf[b]!]);
+    const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot });
+    const out = new Int32Array(this.graph.n);
+    for (let i = 0; i < out.length; i++) out[i] = this.graph.alive[i] ? result.labels[superOf[i]!]! : -1;
+    return out;
+  }
+
+  /** Labels of nodes 0..n-1 (removed faces: -1; temporary labels stay negative). */
+  currentLabels(): Int32Array {
+    const out = this.labels.slice(0, this.graph.n);
+    for (let i = 0; i < out.length; i++) if (!this.graph.alive[i]) out[i] = -1;
+    return out;
+  }
+
+  /** Gives every live node the label of its cluster; returns the nodes that changed. */
+  applyClusters(clusters: Int32Array, labelOf: (cluster: number) => number): Set<number> {
+    const changed = new Set<number>();
+    for (let i = 0; i < clusters.length; i++) {
+      if (clusters[i]! < 0 || !this.graph.alive[i]) continue;
+      const l = labelOf(clusters[i]!);
+      if (l !== this.labels[i]) {
+        this.setLabel(i, l);
+        changed.add(i);
+      }
+    }
+    return changed;
+  }
+
+  /** Renames a label on the given nodes (a temporary label that became a stored person). */
+  rename(nodes: Iterable<number>, from: number, to: number): void {
+    for (const n of nodes) if (this.labels[n] === from) this.setLabel(n, to);
+  }
+
+  /** Live nodes holding a label (a scan; for occasional use). */
+  nodesWith(label: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.graph.n; i++) if (this.graph.alive[i] && this.labels[i] === label) out.push(i);
+    return out;
+  }
+
+  /** Sets one face's label without propagation (loading stored assignments). */
+  setFaceLabel(faceId: number, label: number): void {
+    const node = this.graph.node(faceId);
+    if (node !== undefined) this.setLabel(node, label);
+  }
+}
