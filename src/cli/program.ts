@@ -5,8 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
 import { registerConfigCommands } from './config-check.js';
+import { registerEmbedCommand } from './embed.js';
+import { registerVerifyCommand } from './verify.js';
+import { registerModelsCommands } from './models.js';
 import { registerRun } from './run.js';
 import { registerStatusCommand } from './status.js';
+import { registerSearchCommand } from './search.js';
 import { registerPeopleCommand } from './people.js';
 import { registerPersonCommand } from './person.js';
 import { registerMontageCommand } from './montage.js';
@@ -19,11 +23,15 @@ const COMMANDS: Register[] = [
   registerConfigCommands,
   registerRun,
   registerStatusCommand,
+  registerSearchCommand,
   registerPeopleCommand,
   registerPersonCommand,
   registerMontageCommand,
   registerExportCommand,
   registerForgetCommands,
+  registerEmbedCommand,
+  registerVerifyCommand,
+  registerModelsCommands,
 ];
 
 export const EXIT_CODES_HELP = `

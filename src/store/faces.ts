@@ -172,6 +172,20 @@ export class FacesRepository {
     );
   }
 
+  /**
+   * Streams the descriptor and person of every face assigned to an active person (exact
+   * nearest-person search without the daemon's index file). Returns the number of rows.
+   */
+  async eachAssignedVector(onRow: (faceId: number, personId: number, descriptor: Float32Array) => void): Promise<number> {
+    return this.db.each<{ id: number; p: number; descriptor: Buffer }>(
+      `SELECT f.id, fp.person_id AS p, f.descriptor FROM faces f
+       JOIN face_person fp ON fp.face_id = f.id JOIN people pe ON pe.id = fp.person_id
+       WHERE pe.retired_at IS NULL`,
+      [],
+      (r) => onRow(r.id, r.p, decodeDescriptor(r.descriptor)),
+    );
+  }
+
   /** Ids of faces seen before `ts` (retention, purge). */
   async idsOlderThan(ts: number): Promise<number[]> {
     const rows = await this.db.all<{ id: number }>('SELECT id FROM faces WHERE ts < ? ORDER BY id', [ts]);

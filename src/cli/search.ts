@@ -1,0 +1,89 @@
+/** `faceidx search <image>`: the people nearest to each face in a photo, with distances. */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { FaceEngine, loadImage } from '../faces/index.js';
+import { silentLogger } from '../log/logger.js';
+import { withContext } from './context.js';
+import { addConfigOption, configPath, exitCodesHelp, formatTable, parseIntOption, printJson, printText, type ConfigOption } from './output.js';
+
+export interface Match {
+  personId: number;
+  distance: number;
+  faceId: number;
+}
+
+/** Keeps, per person, the face closest to the query; then the `top` closest people (pure). */
+export class NearestPeople {
+  private readonly best = new Map<number, Match>();
+  constructor(private readonly query: Float32Array) {}
+
+  offer(faceId: number, personId: number, d: Float32Array): void {
+    let sum = 0;
+    for (let i = 0; i < d.length; i++) {
+      const x = d[i]! - this.query[i]!;
+      sum += x * x;
+    }
+    const distance = Math.sqrt(sum);
+    const cur = this.best.get(personId);
+    if (!cur || distance < cur.distance) this.best.set(personId, { personId, distance, faceId });
+  }
+
+  top(n: number): Match[] {
+    return [...this.best.values()].sort((a, b) => a.distance - b.distance).slice(0, n);
+  }
+}
+
+interface SearchOptions extends ConfigOption {
+  json?: boolean;
+  top: number;
+}
+
+export function registerSearchCommand(program: Command, setExit: (code: number) => void): void {
+  addConfigOption(
+    program
+      .command('search')
+      .description('Find the people nearest to each face in a photo (Euclidean descriptor distance; under clustering.threshold is likely the same person).')
+      .argument('<image>', 'a JPEG/PNG/WebP photo')
+      .option('--top <n>', 'people listed per face', parseIntOption('--top'), 5)
+      .option('--json', 'print JSON: {file, threshold, faces: [{box, score, matches: [{personId, label, distance, faceId}]}]}'),
+  )
+    .addHelpText('after', exitCodesHelp([1, 3, 69, 75, 78]))
+    .action(async (image: string, opts: SearchOptions) => {
+      await withContext(configPath(opts), { readonly: true }, async ({ config, store }) => {
+        const img = await loadImage(image, { maxSide: config.detector.maxImageSide });
+        const engine = await FaceEngine.create({
+          detector: config.detector,
+          inference: config.inference,
+          modelDir: config.inference.modelDir ?? join(config.storage.dir, 'models'),
+          log: silentLogger,
+        });
+        const faces = await engine.analyze(img).finally(() => engine.close());
+        const searches = faces.map((f) => new NearestPeople(f.descriptor));
+        await store.faces.eachAssignedVector((faceId, personId, d) => searches.forEach((s) => s.offer(faceId, personId, d)));
+        const result = [];
+        for (const [i, f] of faces.entries()) {
+          const matches = [];
+          for (const m of searches[i]!.top(opts.top)) matches.push({ ...m, label: (await store.people.label(m.personId)) ?? null });
+          const s = img.scale;
+          const box = { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s };
+          result.push({ box, score: f.score, matches });
+        }
+        const threshold = config.clustering.threshold;
+        if (opts.json) printJson({ file: image, threshold, faces: result });
+        else printText(formatSearch(image, threshold, result));
+        setExit(faces.length === 0 ? 1 : 0);
+      });
+    });
+}
+
+function formatSearch(file: string, threshold: number, faces: Array<{ box: { x: number; y: number; width: number; height: number }; matches: Array<Match & { label: string | null }> }>): string {
+  if (faces.length === 0) return `${file}: no face found\n`;
+  return faces
+    .map((f, i) => {
+      const where = `face ${i + 1} at ${Math.round(f.box.x)},${Math.round(f.box.y)} (${Math.round(f.box.width)}x${Math.round(f.box.height)})`;
+      if (f.matches.length === 0) return `${where}: no people stored yet\n`;
+      const rows = f.matches.map((m) => [String(m.personId), m.label ?? '', m.distance.toFixed(3), m.distance < threshold ? 'likely' : '']);
+      return `${where}\n${formatTable(['person', 'label', 'distance', `< ${threshold}`], rows)}\n`;
+    })
+    .join('\n');
+}
