@@ -10,6 +10,7 @@ import { FaceidxError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { Failure } from './classify.js';
+import { seekFor } from './ffmpeg-args.js';
 import { startFolderRun } from './folder-source.js';
 import { feedKind } from './kind.js';
 import { FrameQueue } from './queue.js';
@@ -143,7 +144,7 @@ export class CameraFeed extends EventEmitter {
     const run: SourceRun =
       this.kind === 'folder'
         ? startFolderRun(this.camera, { ...(resume !== undefined ? { resumeAfter: resume } : {}), onSkip: (path, reason) => this.onSkip(path, reason) }, sink)
-        : startVideoRun(this.camera, { kind: this.kind, ...(resume !== undefined ? { seekSec: resume } : {}), liveEpochMs: this.liveEpochMs }, sink);
+        : startVideoRun(this.camera, { kind: this.kind, ...(resume !== undefined ? { seekSec: seekFor(resume, this.camera.fps) } : {}), liveEpochMs: this.liveEpochMs }, sink);
     this.run = run;
     this.armStall();
     void run.ended.then(

@@ -27,7 +27,11 @@ const RULES: Rule[] = [
   { test: /Connection refused/i, failure: net('connection refused (nothing listens at that host and port)') },
   { test: /\b401\b|Unauthorized/i, failure: net('credentials refused (401 Unauthorized)', 'check the user name and password in the URL') },
   { test: /\b403\b|Forbidden/i, failure: net('access forbidden (403)', 'check the user has the right to view this stream') },
-  { test: /\b404\b|Not Found/i, failure: net('stream path not found (404)', 'check the path after the host in the URL') },
+  { test: /\b404\b/, failure: net('stream path not found (404)', 'check the path after the host in the URL') },
+  {
+    test: /\b(400 Bad Request|461 Unsupported [Tt]ransport)\b/,
+    failure: net('the server refused the request (400/461), often a transport it does not support', 'try rtspTransport: udp (or tcp)'),
+  },
   { test: /timed out|Timeout|ETIMEDOUT/i, failure: net('connection timed out') },
   { test: /No route to host|Network is unreachable/i, failure: net('host unreachable') },
   { test: /Name or service not known|Temporary failure in name resolution|Failed to resolve/i, failure: net('host name not found', 'check the host name in the URL') },

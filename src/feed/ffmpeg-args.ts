@@ -87,3 +87,12 @@ export function targetSize(w: number, h: number, maxWidth?: number): { width: nu
   const height = Math.max(2, Math.round((h * mw) / w / 2) * 2);
   return { width: mw, height };
 }
+
+/**
+ * Where to seek a file to resume after `resumeAfter` seconds: the start of its 1/fps slot, so
+ * the frames kept after the seek are the ones a run from the start would have kept.
+ */
+export function seekFor(resumeAfter: number, fps: number): number {
+  if (!(resumeAfter > 0)) return 0;
+  return Math.floor(resumeAfter * fps + 1e-9) / fps;
+}
