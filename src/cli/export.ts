@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { FaceRow, PersonSummary, Store } from '../store/index.js';
 import { withContext } from './context.js';
-import { addConfigOption, configPath, csvLine, exitCodesHelp, isoTime, parseIntOption, printNote, writeOutput, type ConfigOption } from './output.js';
+import { addConfigOption, configPath, csvLine, exitCodesHelp, isoTime, parseIntOption, printNote, writeOutput, writeStdout, type ConfigOption } from './output.js';
 
 export interface ExportOptions extends ConfigOption {
   format: 'json' | 'csv';
@@ -71,7 +71,7 @@ export function registerExportCommand(program: Command, setExit: (code: number) 
     const people = await withContext(configPath(opts), { readonly: true }, ({ store }) => collectExport(store, opts.minFaces));
     const text = opts.format === 'csv' ? exportCsv(people) : exportJson(people);
     if (opts.out === undefined) {
-      process.stdout.write(text);
+      writeStdout(text);
     } else {
       if (!(await writeOutput(opts.out, text))) return setExit(ExitCode.CANTCREAT);
       const faces = people.reduce((n, p) => n + p.faces.length, 0);

@@ -137,12 +137,32 @@ export function csvLine(values: ReadonlyArray<string | number | null | undefined
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
+type Sink = (text: string) => void;
+const processStdout: Sink = (text) => void process.stdout.write(text);
+let stdoutSink: Sink = processStdout;
+
+/**
+ * Sends the commands' stdout to `sink` until the returned function is called (tests run the
+ * CLI in-process; patching process.stdout would also swallow the test runner's own reports).
+ */
+export function redirectStdout(sink: Sink): () => void {
+  stdoutSink = sink;
+  return () => {
+    stdoutSink = processStdout;
+  };
+}
+
+/** Command output (tables, JSON, CSV) on stdout. */
+export function writeStdout(text: string): void {
+  stdoutSink(text);
+}
+
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function printText(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  writeStdout(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** One note on stderr (hints that must not pollute --json or table output). */
