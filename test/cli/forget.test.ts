@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/index.js';
+import { buildFixture, cli, type Fixture } from './fixture.js';
+
+async function inspect(f: Fixture, fn: (s: Awaited<ReturnType<typeof openStore>>) => Promise<void>): Promise<void> {
+  const store = await openStore(f.dir, { readonly: true });
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+test('forget erases the faces, label and id, and leaves everyone else intact', async () => {
+  const f = await buildFixture();
+  let aliceFaces: number[] = [];
+  let otherFaces = 0;
+  await inspect(f, async (s) => {
+    aliceFaces = await s.people.faceIds(f.ids.alice);
+    otherFaces = (await s.faces.count()).faces - aliceFaces.length;
+  });
+  const r = await cli('forget', String(f.ids.alice), '--json', '--config', f.config);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { person: number; label: string; faces: number; faceIds: number[]; index: { action: string } };
+  assert.equal(out.person, f.ids.alice);
+  assert.equal(out.faces, 5);
+  assert.deepEqual(out.faceIds, aliceFaces);
+  assert.ok(['removed', 'next-start'].includes(out.index.action), out.index.action);
+  await inspect(f, async (s) => {
+    for (const id of aliceFaces) {
+      assert.equal(await s.faces.get(id), undefined);
+      assert.equal(await s.faces.thumbnail(id), undefined);
+      assert.equal(await s.faces.descriptor(id), undefined);
+    }
+    assert.equal(await s.people.exists(f.ids.alice), false);
+    assert.equal(await s.people.label(f.ids.alice), undefined);
+    assert.deepEqual(await s.people.faceIds(f.ids.alice), []);
+    assert.equal((await s.faces.count()).faces, otherFaces);
+    assert.equal((await s.people.faceIds(f.ids.bob)).length, 3);
+    assert.equal(await s.people.label(f.ids.eve), 'Eve');
+    // The id merged into alice no longer resolves to anyone.
+    assert.equal(await s.people.resolve(f.ids.merged), undefined);
+  });
+  const again = await cli('forget', String(f.ids.alice), '--config', f.config);
+  assert.equal(again.code, 3);
+  assert.match(again.stderr, new RegExp(`no person ${f.ids.alice}: list people with faceidx people --all`));
+});
+
+test('forget of a merged id refuses and names the person it went to', async () => {
+  const f = await buildFixture();
+  const r = await cli('forget', String(f.ids.merged), '--config', f.config);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, new RegExp(`person ${f.ids.merged} was merged into person ${f.ids.alice}`));
+  await inspect(f, async (s) => assert.equal((await s.people.faceIds(f.ids.alice)).length, 5));
+});
+
+test('forget with a running daemon leaves the index to it and says so', async () => {
+  const f = await buildFixture();
+  const daemon = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  try {
+    writeFileSync(join(f.dir, 'faceidx.pid'), JSON.stringify({ pid: daemon.pid }));
+    const r = await cli('forget', String(f.ids.bob), '--config', f.config);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`forgot person ${f.ids.bob}: 3 faces erased, id retired`));
+    assert.match(r.stdout, new RegExp(`running daemon \\(pid ${daemon.pid}\\) drops these vectors`));
+  } finally {
+    daemon.kill('SIGKILL');
+  }
+});
+
+test('purge --older-than removes old faces and retires people left empty', async () => {
+  const f = await buildFixture();
+  const r = await cli('purge', '--older-than', '2d', '--json', '--config', f.config);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { faces: number; retired: number[] };
+  assert.equal(out.faces, 5 + 3 + 1);
+  assert.deepEqual(out.retired, [f.ids.alice, f.ids.bob, f.ids.carol]);
+  await inspect(f, async (s) => {
+    assert.equal((await s.faces.count()).faces, 3);
+    assert.deepEqual((await s.people.list({ minFaces: 1 })).map((p) => p.id), [f.ids.eve]);
+    assert.equal(await s.people.exists(f.ids.alice), false);
+  });
+  const none = await cli('purge', '--older-than', '2d', '--config', f.config);
+  assert.equal(none.code, 0);
+  assert.match(none.stdout, /purged 0 faces .*no people retired/);
+});
+
+test('purge keeps people who still have newer faces', async () => {
+  const f = await buildFixture();
+  // The cut is 3 days minus 10 minutes ago: Alice's faces at T0..T0+3m go, the one at T0+20m stays.
+  const r = await cli('purge', '--older-than', `${3 * 24 * 60 - 10}m`, '--json', '--config', f.config);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { faces: number; retired: number[] };
+  assert.equal(out.faces, 4);
+  assert.deepEqual(out.retired, []);
+  await inspect(f, async (s) => assert.ok(await s.people.exists(f.ids.alice)));
+  const bad = await cli('purge', '--older-than', 'soon', '--config', f.config);
+  assert.equal(bad.code, 2);
+});
+
+test('a database locked by another writer: exit 75 with a clear message, nothing changed', async () => {
+  const f = await buildFixture();
+  const holder = await openStore(f.dir);
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const tx = holder.db.transaction(async () => {
+    locked();
+    await held;
+  });
+  await isLocked;
+  const prev = process.env['FACEIDX_BUSY_TIMEOUT_MS'];
+  process.env['FACEIDX_BUSY_TIMEOUT_MS'] = '100';
+  try {
+    const r = await cli('forget', String(f.ids.bob), '--config', f.config);
+    assert.equal(r.code, 75, r.stderr);
+    assert.match(r.stderr, /is locked by another process.*try again/);
+    // Readers are not blocked by a writer (WAL).
+    assert.equal((await cli('people', '--json', '--config', f.config)).code, 0);
+  } finally {
+    if (prev === undefined) delete process.env['FACEIDX_BUSY_TIMEOUT_MS'];
+    else process.env['FACEIDX_BUSY_TIMEOUT_MS'] = prev;
+    release();
+    await tx;
+    await holder.close();
+  }
+  await inspect(f, async (s) => assert.equal((await s.people.faceIds(f.ids.bob)).length, 3));
+});
