@@ -63,6 +63,17 @@ const RULES: Rule[] = [
   },
 ];
 
+/** ffmpeg read a file to a premature end (it exits 0 after "partial file" warnings). */
+export function truncatedFile(stderr: string[]): Failure | undefined {
+  if (!stderr.some((l) => /partial file|Truncated|truncated/.test(l))) return undefined;
+  return {
+    code: 'FACEIDX_FEED_INPUT',
+    cause: 'truncated file: it ends in the middle of the video (frames before the cut were read)',
+    fix: 'finish or repair the recording (e.g. re-mux it with ffmpeg), or remove the camera',
+    retry: false,
+  };
+}
+
 /** The last stderr lines that look like an error, for the message when no rule matches. */
 export function lastErrorLine(stderr: string[]): string | undefined {
   const lines = stderr.map((l) => l.trim()).filter((l) => l.length > 0 && !/Parsed_showinfo|^\s*(Metadata|Stream|Duration|Input|Output)\b/.test(l));

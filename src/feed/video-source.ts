@@ -1,7 +1,7 @@
 /** One ffmpeg run over a video file or a live stream: exact frames with their times. */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { CameraConfig } from '../config/schema.js';
-import { classifyFailure, type Failure } from './classify.js';
+import { classifyFailure, truncatedFile, type Failure } from './classify.js';
 import { decodeSpec } from './ffmpeg-args.js';
 import { startDecoder, type Decoder } from './ffmpeg.js';
 import { FrameAssembler, parseShowinfo, type RawFrame } from './frame-assembler.js';
@@ -37,6 +37,21 @@ async function fileStart(camera: CameraConfig): Promise<number | Failure> {
   }
 }
 
+/** "moov atom not found" on a file that is no MP4 at all (no ftyp box) means it is not a video. */
+async function notMp4(path: string): Promise<boolean> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const head = Buffer.alloc(8);
+    await fh.read(head, 0, 8, 0);
+    return head.toString('latin1', 4, 8) !== 'ftyp';
+  } finally {
+    await fh.close();
+  }
+}
+
+const NOT_VIDEO: Failure = { code: 'FACEIDX_FEED_INPUT', cause: 'not a video ffmpeg can read (invalid data)', fix: 'point the camera at a video file (mp4, mkv, avi, gif...)', retry: false };
+
 export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink: RunSink): SourceRun {
   let decoder: Decoder | undefined;
   let stopped = false;
@@ -53,10 +68,12 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     const input = opts.kind === 'file' ? localPath(camera.url) : camera.url;
     const assembler = new FrameAssembler();
     let count = 0;
+    let textInput = false;
     const emit = (frames: RawFrame[]): void => {
       for (const f of frames) {
         const pts = f.ptsTime ?? count / camera.fps;
         count++;
+        if (textInput) return;
         const live = opts.kind !== 'file';
         const now = Date.now();
         const pos = live ? (now - opts.liveEpochMs) / 1000 : seekSec + pts;
@@ -66,6 +83,11 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     const dec = startDecoder(decodeSpec(camera, input, { kind: opts.kind, seekSec }), {
       onData: (chunk) => emit(assembler.pushData(chunk)),
       onStderr: (line) => {
+        // ffmpeg renders any text file as ANSI art (the tty demuxer): not a camera
+        if (/^Input #0, tty,/.test(line)) {
+          textInput = true;
+          decoder?.kill();
+        }
         const info = parseShowinfo(line);
         if (info) emit(assembler.pushInfo(info));
       },
@@ -73,7 +95,12 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     decoder = dec;
     if (paused) dec.pause();
     const exit = await dec.exited;
+    if (textInput && !stopped) return { kind: 'failed', failure: { ...NOT_VIDEO, cause: 'not a video: a text file' } };
     if (exit.killed || stopped) return { kind: 'killed' };
+    if (exit.ok && opts.kind === 'file') {
+      const truncated = truncatedFile(exit.stderr);
+      if (truncated) return { kind: 'failed', failure: truncated };
+    }
     if (exit.ok && opts.kind === 'file' && !camera.loop) {
       if (count === 0 && seekSec === 0) return { kind: 'failed', failure: missing('no decodable video frames in the file', false) };
       return { kind: 'done' };
@@ -81,7 +108,9 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     if (exit.ok) {
       return { kind: 'failed', failure: { code: 'FACEIDX_FEED_UNREACHABLE', cause: 'the stream ended', fix: 'check the camera or server', retry: true } };
     }
-    return { kind: 'failed', failure: classifyFailure(opts.kind, exit.stderr, exit.exit) };
+    const failure = classifyFailure(opts.kind, exit.stderr, exit.exit);
+    if (opts.kind === 'file' && failure.cause.includes('moov') && (await notMp4(input))) return { kind: 'failed', failure: NOT_VIDEO };
+    return { kind: 'failed', failure };
   })();
   return {
     pause: () => {
