@@ -1,0 +1,120 @@
+/**
+ * RTSP against a real server on loopback (Debian's rtsp-server-perl, UDP transport), fed by
+ * `ffmpeg -re -stream_loop -1 ... -f rtsp`. The server is killed mid-stream and restarted;
+ * frames must resume within 5 s of its return.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { CameraFeed } from '../../src/feed/index.js';
+import { CLASSROOM, camera, childCommands, collect, feed, freePort, waitFor } from './helpers.js';
+
+const FAST = { backoff: { initialMs: 200, maxMs: 1000 } };
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function kill(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const gone = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const timer = setTimeout(() => p.kill('SIGKILL'), 2000);
+  await gone;
+  clearTimeout(timer);
+}
+
+describe('rtsp feed (rtsp-server-perl on loopback)', () => {
+  let clientPort = 0;
+  let sourcePort = 0;
+  let rtpPort = 0;
+  let server: ChildProcess | undefined;
+  let pusher: ChildProcess | undefined;
+  const feeds: CameraFeed[] = [];
+
+  async function startServer(): Promise<void> {
+    server = spawn('rtsp-server-perl', ['--clientport', String(clientPort), '--serverport', String(sourcePort), '--client_listen_address', '127.0.0.1', '--source_listen_address', '127.0.0.1', '--rtp_start_port', String(rtpPort)], { stdio: 'ignore' });
+    await until(async () => (await listening(clientPort)) && (await listening(sourcePort)), 10_000, 'the RTSP server');
+    pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', CLASSROOM, '-c', 'copy', '-f', 'rtsp', `rtsp://127.0.0.1:${sourcePort}/cam1`], { stdio: 'ignore' });
+  }
+
+  async function stopServer(): Promise<void> {
+    await kill(server);
+    await kill(pusher);
+  }
+
+  before(async () => {
+    clientPort = await freePort();
+    sourcePort = await freePort();
+    rtpPort = 20_000 + 2 * Math.floor(Math.random() * 10_000);
+    await startServer();
+  });
+  after(async () => {
+    await Promise.all(feeds.map((f) => f.stop()));
+    await stopServer();
+    assert.ok(!childCommands().includes('ffmpeg'), `left running: ${childCommands().join(', ')}`);
+  });
+
+  test('frames with wall-clock times; drops when the consumer lags; resumes within 5 s after the server returns', async (t) => {
+    const f = feed(camera({ id: 'door', url: `rtsp://viewer:pa55word@127.0.0.1:${clientPort}/cam1`, rtspTransport: 'udp', fps: 5, stallTimeout: 2 }), { ...FAST, maxQueue: 2 });
+    feeds.push(f);
+    const t0 = Date.now();
+    f.start();
+    const first = await collect(f, { max: 3, timeoutMs: 15_000 });
+    for (const x of first) {
+      assert.equal(x.width, 480);
+      assert.equal(x.height, 270);
+      assert.equal(x.data.length, 480 * 270 * 3);
+      assert.ok(x.ts >= t0 && x.ts <= Date.now(), 'live frames carry the wall clock');
+    }
+    assert.ok(first[1]!.pos > first[0]!.pos);
+    assert.equal(f.status().state, 'running');
+    assert.equal(f.status().url, `rtsp://viewer:***@127.0.0.1:${clientPort}/cam1`);
+
+    // stop reading: capture goes on, the oldest frames are dropped
+    await waitFor(f, (s) => s.drops >= 2, 10_000);
+    const newest = await collect(f, { max: 2 });
+    assert.ok(newest[1]!.seq > newest[0]!.seq);
+
+    await stopServer();
+    await waitFor(f, (s) => s.state === 'backoff' || s.state === 'error', 10_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    while (f.status().framesIn > f.status().framesOut + f.status().drops) await f.next(); // empty the queue
+    const before = f.status().framesIn;
+    await startServer();
+    const back = Date.now();
+    await waitFor(f, (s) => s.framesIn > before, 10_000);
+    const resumedMs = f.status().lastFrameAt! - back;
+    t.diagnostic(`frames resumed ${resumedMs} ms after the server returned`);
+    assert.ok(resumedMs < 5000, `frames resumed ${resumedMs} ms after the server returned`);
+    const s = f.status();
+    assert.equal(s.state, 'running');
+    assert.ok(s.restarts >= 1);
+    assert.ok(!JSON.stringify(s).includes('pa55word'));
+  });
+
+  test('an RTSP path that does not exist: error (404), retried', async () => {
+    const f = feed(camera({ id: 'ghost', url: `rtsp://127.0.0.1:${clientPort}/nope`, rtspTransport: 'udp', stallTimeout: 2 }), FAST);
+    feeds.push(f);
+    f.start();
+    const s = await waitFor(f, (x) => x.state === 'error' && x.restarts >= 1, 10_000);
+    assert.match(s.lastError!, /camera "ghost": stream path not found \(404\)/);
+    await f.stop();
+  });
+});
