@@ -23,6 +23,7 @@ function options(provider: Provider, threads: number): ort.InferenceSession.Sess
   const opts: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
   };
   if (threads > 0) {
     opts.intraOpNumThreads = threads;
@@ -33,7 +34,9 @@ function options(provider: Provider, threads: number): ort.InferenceSession.Sess
 
 async function createAll(files: ModelFiles, provider: Provider, threads: number): Promise<Sessions> {
   const make = (path: string) => ort.InferenceSession.create(readFileSync(path), options(provider, threads));
-  const [detector, landmarks, recognition] = await Promise.all([make(files.detector), make(files.landmarks), make(files.recognition)]);
+  // The smallest model first: a provider that cannot start fails once, not three times.
+  const landmarks = await make(files.landmarks);
+  const [detector, recognition] = await Promise.all([make(files.detector), make(files.recognition)]);
   return { provider, detector, landmarks, recognition };
 }
 

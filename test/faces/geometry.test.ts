@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applySimilarity, chipTemplate, chipTransform, clipFloor, DLIB_TEMPLATE5, faceapiAlignRect, fitSimilarity, TEMPLATE5_FROM_68, type Point } from '../../src/faces/align.js';
+import { decodeSsd, iou, mergeDetections, nms, toImageRect } from '../../src/faces/detect.js';
+import { centeredCanvas, laplacianVariance, letterboxCanvas, resampleCanvas, warpSimilarity } from '../../src/faces/preprocess.js';
+
+const cand = (score: number, y0: number, x0: number, y1: number, x1: number) => ({ score, ymin: y0, xmin: x0, ymax: y1, xmax: x1 });
+
+test('nms keeps the best box of an overlapping group and separate boxes', () => {
+  const kept = nms([cand(0.6, 0, 0, 1, 1), cand(0.9, 0, 0.05, 1, 1.05), cand(0.8, 2, 2, 3, 3), cand(0.7, 0, 0.6, 1, 1.6)], 0.5);
+  assert.deepEqual(kept.map((k) => k.score), [0.9, 0.8, 0.7]);
+  assert.equal(iou(cand(1, 0, 0, 1, 1), cand(1, 0, 0, 1, 1)), 1);
+  assert.equal(iou(cand(1, 0, 0, 1, 1), cand(1, 2, 2, 3, 3)), 0);
+  assert.equal(nms([cand(0.9, 0, 0, 1, 1), cand(0.8, 0, 0, 1, 1)], 0.5, 1).length, 1);
+});
+
+test('decodeSsd applies the anchor offsets (/10, /10, /5, /5) and sigmoid of class 1', () => {
+  const anchors = new Float32Array([0.2, 0.2, 0.6, 0.4]); // h 0.4, w 0.2, centre (0.4, 0.3)
+  const boxes = new Float32Array([10, -10, 0, 5 * Math.log(2)]);
+  const logits = new Float32Array([0, 2, 0]);
+  const [c] = decodeSsd(boxes, logits, anchors, 0, 0.5);
+  assert.ok(c);
+  assert.ok(Math.abs(c.score - 1 / (1 + Math.exp(-2))) < 1e-9);
+  // cy = 0.4 + 0.4 = 0.8, cx = 0.3 - 0.2 = 0.1; h = 0.4, w = 0.4
+  for (const [got, want] of [[c.ymin, 0.6], [c.ymax, 1.0], [c.xmin, -0.1], [c.xmax, 0.3]] as const) assert.ok(Math.abs(got - want) < 1e-6, `${got} vs ${want}`);
+  assert.equal(decodeSsd(boxes, new Float32Array([0, -2, 0]), anchors, 0, 0.5).length, 0);
+});
+
+test('toImageRect maps letterbox and padded canvases back to image pixels', () => {
+  const r = toImageRect(cand(1, 0.1, 0.2, 0.5, 0.6), letterboxCanvas(400, 200), 400, 200);
+  assert.ok(Math.abs(r.x - 80) < 1e-9 && Math.abs(r.y - 40) < 1e-9 && Math.abs(r.width - 160) < 1e-9);
+  const pad = letterboxCanvas(100, 100, 2); // 200 canvas, image at (50, 50)
+  assert.deepEqual(pad, { ox: -50, oy: -50, side: 200 });
+  const p = toImageRect(cand(1, 0.25, 0.25, 0.75, 0.75), pad, 100, 100);
+  assert.deepEqual(p, { x: 0, y: 0, width: 100, height: 100 });
+  const merged = mergeDetections([{ box: { x: 0, y: 0, width: 10, height: 10 }, score: 0.6 }, { box: { x: 1, y: 0, width: 10, height: 10 }, score: 0.7 }], 0.5);
+  assert.deepEqual(merged.map((m) => m.score), [0.7]);
+});
+
+test('resampleCanvas: tf bilinear (src = dst * in/out) with zero padding outside the content', () => {
+  // 2x1 image: red 0 and 200 in channel 0
+  const img = { width: 2, height: 1, data: new Uint8Array([0, 0, 0, 200, 0, 0]) };
+  const out = resampleCanvas(img, letterboxCanvas(2, 1), { x: 0, y: 0, width: 2, height: 1 }, 4);
+  // canvas 2x2 (row 1 is padding), scale 0.5: x samples 0, 0.5, 1, 1.5 -> 0, 100, 200, 200; y row 1 (src 0.5) = half
+  const red = (y: number, x: number) => out[(y * 4 + x) * 3]!;
+  assert.deepEqual([red(0, 0), red(0, 1), red(0, 2), red(0, 3)], [0, 100, 200, 200]);
+  assert.deepEqual([red(1, 0), red(1, 1), red(1, 2)], [0, 50, 100]);
+  assert.deepEqual([red(2, 2), red(3, 3)], [0, 0]);
+  // centred square around a 4x2 box: diff 2 -> 1 row before, 1 after
+  assert.deepEqual(centeredCanvas({ x: 10, y: 20, width: 4, height: 2 }), { ox: 10, oy: 19, side: 4 });
+  assert.deepEqual(centeredCanvas({ x: 10, y: 20, width: 2, height: 5 }), { ox: 9, oy: 20, side: 5 });
+});
+
+test('fitSimilarity recovers a known rotation + scale + shift', () => {
+  const m = { a: 1.5 * Math.cos(0.3), b: 1.5 * Math.sin(0.3), tx: 12, ty: -7 };
+  const from: Point[] = [[0, 0], [10, 0], [0, 10], [7, 3], [2, 9]];
+  const to = from.map((p) => applySimilarity(m, p));
+  const fit = fitSimilarity(from, to);
+  for (const k of ['a', 'b', 'tx', 'ty'] as const) assert.ok(Math.abs(fit[k] - m[k]) < 1e-9, k);
+});
+
+test('the similarity chip puts the five landmarks on dlib\'s template (150 px, padding 0.25)', () => {
+  const tpl = chipTemplate(150, 0.25);
+  assert.ok(Math.abs(tpl[0]![0] - ((0.25 + DLIB_TEMPLATE5[0]![0]) / 1.5) * 150) < 1e-9);
+  // A face whose 5 points are the template rotated by 20 degrees, scaled 2x and shifted.
+  const m = { a: 2 * Math.cos(0.35), b: 2 * Math.sin(0.35), tx: 300, ty: 120 };
+  const pts: Point[] = Array.from({ length: 68 }, () => [0, 0]);
+  TEMPLATE5_FROM_68.forEach((idx, k) => (pts[idx] = applySimilarity(m, tpl[k]!)));
+  const t = chipTransform(pts);
+  tpl.forEach((p, k) => {
+    const q = applySimilarity(t, p);
+    const want = pts[TEMPLATE5_FROM_68[k]!]!;
+    assert.ok(Math.hypot(q[0] - want[0], q[1] - want[1]) < 1e-6);
+  });
+  // warping: a bright dot at the landmark lands at the template point of the chip
+  const img = { width: 700, height: 500, data: new Uint8Array(700 * 500 * 3) };
+  const [lx, ly] = pts[TEMPLATE5_FROM_68[4]!]!;
+  for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) img.data[((Math.round(ly) + dy) * 700 + Math.round(lx) + dx) * 3] = 255;
+  const chip = warpSimilarity(img, t, 150);
+  const [cx, cy] = tpl[4]!;
+  assert.ok(chip[(Math.round(cy) * 150 + Math.round(cx)) * 3]! > 200);
+  assert.equal(chip[(10 * 150 + 10) * 3], 0);
+});
+
+test('face-api crop helpers: clipFloor and the eye/mouth square bounded by the crop size', () => {
+  assert.deepEqual(clipFloor({ x: -5.5, y: 3.7, width: 50.9, height: 20 }, 40, 100), { x: 0, y: 3, width: 40, height: 20 });
+  const pts: Point[] = Array.from({ length: 68 }, () => [0, 0]);
+  for (let i = 36; i < 42; i++) pts[i] = [40, 50];
+  for (let i = 42; i < 48; i++) pts[i] = [80, 50];
+  for (let i = 48; i < 68; i++) pts[i] = [60, 95];
+  const d = Math.hypot(20, 45);
+  const size = Math.floor(d / 0.45);
+  const r = faceapiAlignRect(pts, { x: 0, y: 0, width: 500, height: 500 }, 1000, 1000);
+  assert.equal(r.width, size);
+  assert.equal(r.x, Math.floor(60 - size / 2));
+  assert.equal(r.y, Math.floor(Math.max(0, 65 - 0.43 * size)));
+});
+
+test('laplacianVariance is 0 on a flat chip and grows with detail', () => {
+  const flat = new Float32Array(10 * 10 * 3).fill(128);
+  assert.equal(laplacianVariance(flat, 10), 0);
+  const check = Float32Array.from({ length: 300 }, (_, i) => (Math.floor(i / 3) % 2 === 0 ? 0 : 255));
+  assert.ok(laplacianVariance(check, 10) > 1000);
+});
