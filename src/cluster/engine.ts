@@ -37,8 +37,8 @@ export class ClusterEngine {
   /** node -> cannot-link partner nodes. */
   private partners = new Map<number, number[]>();
 
-  constructor(readonly opts: EngineOptions) {
-    this.graph = new LiveGraph(opts.maxDegree ?? opts.k + 12, opts.capacity ?? 1024);
+  constructor(readonly opts: EngineOptions, graph?: LiveGraph) {
+    this.graph = graph ?? new LiveGraph(opts.maxDegree ?? opts.k + 12, opts.capacity ?? 1024);
     this.rng = mulberry32(opts.seed);
   }
 
@@ -61,9 +61,20 @@ export class ClusterEngine {
     return this.nextTemp--;
   }
 
+  /** Original label of every node changed since the last `takeJournal` (what must be persisted). */
+  private journal = new Map<number, number>();
+
+  /** Nodes changed since the last call, with the label each had before; clears the journal. */
+  takeJournal(): Map<number, number> {
+    const j = this.journal;
+    this.journal = new Map();
+    return j;
+  }
+
   private setLabel(node: number, label: number): void {
     const old = this.labels[node]!;
     if (old === label) return;
+    if (!this.journal.has(node)) this.journal.set(node, old);
     const n = (this.sizes.get(old) ?? 0) - 1;
     if (n > 0) this.sizes.set(old, n);
     else this.sizes.delete(old);
@@ -89,6 +100,7 @@ export class ClusterEngine {
     if (known === undefined) {
       const l = label ?? this.freshLabel();
       this.labels[node] = l;
+      this.journal.set(node, Number.NaN);
       this.sizes.set(l, (this.sizes.get(l) ?? 0) + 1);
     }
     const seeds = [node];
@@ -288,6 +300,23 @@ export class ClusterEngine {
     const out: number[] = [];
     for (let i = 0; i < this.graph.n; i++) if (this.graph.alive[i] && this.labels[i] === label) out.push(i);
     return out;
+  }
+
+  /**
+   * Sets every live node's label from stored assignments (face id -> person); faces without
+   * one get a fresh temporary label and are journaled, so the caller persists them.
+   */
+  loadLabels(stored: ReadonlyMap<number, number>): void {
+    this.ensureLabels();
+    this.sizes.clear();
+    for (let i = 0; i < this.graph.n; i++) {
+      if (!this.graph.alive[i]) continue;
+      const p = stored.get(this.graph.faceIds[i]!);
+      const l = p ?? this.freshLabel();
+      if (p === undefined) this.journal.set(i, Number.NaN);
+      this.labels[i] = l;
+      this.sizes.set(l, (this.sizes.get(l) ?? 0) + 1);
+    }
   }
 
   /** Sets one face's label without propagation (loading stored assignments). */

@@ -169,4 +169,53 @@ export class LiveGraph implements Adjacency {
   get liveCount(): number {
     return this.nodeOf.size;
   }
+
+  /** Binary snapshot: magic, maxDegree, n, then faceIds, alive, degree, targets, weights. */
+  serialize(): Buffer {
+    const n = this.n;
+    const d = this.maxDegree;
+    const head = Buffer.alloc(12);
+    head.write('FXG1', 0, 'latin1');
+    head.writeUInt32LE(d, 4);
+    head.writeUInt32LE(n, 8);
+    const part = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return Buffer.concat([
+      head,
+      part(this.faceIds.subarray(0, n)),
+      part(this.targets.subarray(0, n * d)),
+      part(this.weights.subarray(0, n * d)),
+      part(this.degree.subarray(0, n)),
+      part(this.alive.subarray(0, n)),
+    ]);
+  }
+
+  /** Reads a snapshot; throws on anything malformed. */
+  static deserialize(buf: Buffer): LiveGraph {
+    if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'FXG1') throw new Error('not a faceidx graph file');
+    const d = buf.readUInt32LE(4);
+    const n = buf.readUInt32LE(8);
+    const expected = 12 + n * 8 + n * d * 8 + n * 2 + n;
+    if (buf.length !== expected) throw new Error(`graph file has ${buf.length} bytes, expected ${expected}`);
+    const g = new LiveGraph(d, Math.max(16, n));
+    const copy = buf.subarray(12);
+    const aligned = new Uint8Array(copy.length);
+    aligned.set(copy);
+    let at = 0;
+    const take = <T>(make: (b: ArrayBuffer, o: number, len: number) => T, bytesPer: number, len: number): T => {
+      const v = make(aligned.buffer, at, len);
+      at += bytesPer * len;
+      return v;
+    };
+    g.faceIds.set(take((b, o, l) => new Float64Array(b, o, l), 8, n));
+    g.targets.set(take((b, o, l) => new Int32Array(b, o, l), 4, n * d));
+    g.weights.set(take((b, o, l) => new Float32Array(b, o, l), 4, n * d));
+    g.degree.set(take((b, o, l) => new Uint16Array(b, o, l), 2, n));
+    g.alive.set(take((b, o, l) => new Uint8Array(b, o, l), 1, n));
+    g.n = n;
+    for (let i = 0; i < n; i++) {
+      if (g.degree[i]! > d) throw new Error(`graph file: node ${i} has degree ${g.degree[i]} > ${d}`);
+      if (g.alive[i]) g.nodeOf.set(g.faceIds[i]!, i);
+    }
+    return g;
+  }
 }

@@ -106,6 +106,8 @@ export const configSchema = z.strictObject({
       minSharpness: z.number().min(0).default(0),
       /** Minimum detection score for clustering. */
       minScore: z.number().min(0).max(1).default(0.5),
+      /** Minimum distance between the eye centres (pixels) for clustering; 0 turns it off. */
+      minEyeDistance: z.number().min(0).default(0),
     })
     .prefault({}),
   index: z
@@ -129,6 +131,8 @@ export const configSchema = z.strictObject({
       reclusterEvery: duration.default(3_600_000),
       /** Seed of the random generator, so runs are repeatable. */
       seed: z.number().int().default(1),
+      /** Edge weight from the distance d: `linear` 1 - d/threshold, `gaussian` exp(-4 (d/threshold)^2), `binary` 1 (dlib). */
+      weight: z.enum(['linear', 'gaussian', 'binary']).default('linear'),
     })
     .prefault({}),
   retention: z

@@ -104,6 +104,11 @@ export class FaceIndex {
     }
   }
 
+  /** The storage folder (null in memory mode). */
+  get dir(): string | null {
+    return this.opts.dir;
+  }
+
   /** Live (searchable) faces. */
   get size(): number {
     return this.live.size;

@@ -1,0 +1,48 @@
+/**
+ * The quality gate: which faces are reliable enough to cluster. Faces that fail it are still
+ * stored as sightings, but kept out of the index and of identity clustering (counted as
+ * "not clusterable" in status and eval).
+ *
+ * Why: descriptors of tiny, blurry faces sit close to each other whoever they show. On the
+ * sample clips dlib's recipe put 39 faces of at least five people (nearly all 15-35 px high)
+ * into one cluster; keeping faces >= 40 px high removed that (shared/notes/face-models.md).
+ * Defaults (config `quality`): box height >= 40 px, eye distance >= 0 (off), sharpness >= 0
+ * (off), detector score >= 0.5.
+ */
+import type { Config } from '../config/schema.js';
+
+export interface FaceQuality {
+  /** Detector box height, pixels. */
+  height: number;
+  /** Distance between the eye centres, pixels. */
+  eyeDistance: number;
+  /** Variance of the Laplacian on the aligned chip. */
+  sharpness: number;
+  /** Detector score, 0-1. */
+  score: number;
+}
+
+type QualityConfig = Pick<Config['quality'], 'minFaceHeight' | 'minSharpness' | 'minScore'> & { minEyeDistance?: number };
+
+/** True when the face passes every configured threshold (a threshold of 0 is off). */
+export function isClusterable(face: FaceQuality, cfg: QualityConfig): boolean {
+  if (![face.height, face.eyeDistance, face.sharpness, face.score].every(Number.isFinite)) return false;
+  return (
+    face.height >= cfg.minFaceHeight &&
+    face.eyeDistance >= (cfg.minEyeDistance ?? 0) &&
+    face.sharpness >= cfg.minSharpness &&
+    face.score >= cfg.minScore
+  );
+}
+
+/**
+ * The single number stored in `faces.quality`: the face height in pixels, capped by what the
+ * sharpness allows when a sharpness floor is set (a blurry big face counts as a smaller one).
+ */
+export function qualityScore(face: FaceQuality, cfg: QualityConfig): number {
+  if (!Number.isFinite(face.height)) return 0;
+  if (cfg.minSharpness > 0 && Number.isFinite(face.sharpness) && face.sharpness < cfg.minSharpness) {
+    return face.height * (face.sharpness / cfg.minSharpness);
+  }
+  return face.height;
+}

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isClusterable, qualityScore } from '../../src/cluster/quality.js';
+
+const cfg = { minFaceHeight: 40, minSharpness: 0, minScore: 0.5 };
+const good = { height: 64, eyeDistance: 20, sharpness: 50, score: 0.9 };
+
+test('the gate keeps big, confident faces and drops small ones', () => {
+  assert.equal(isClusterable(good, cfg), true);
+  assert.equal(isClusterable({ ...good, height: 39.9 }, cfg), false);
+  assert.equal(isClusterable({ ...good, height: 40 }, cfg), true);
+  assert.equal(isClusterable({ ...good, score: 0.4 }, cfg), false);
+});
+
+test('sharpness and eye-distance floors apply only when set; NaN never passes', () => {
+  assert.equal(isClusterable({ ...good, sharpness: 5 }, cfg), true);
+  assert.equal(isClusterable({ ...good, sharpness: 5 }, { ...cfg, minSharpness: 10 }), false);
+  assert.equal(isClusterable({ ...good, eyeDistance: 8 }, { ...cfg, minEyeDistance: 10 }), false);
+  assert.equal(isClusterable({ ...good, sharpness: Number.NaN }, cfg), false);
+});
+
+test('quality score is the height, scaled down for blur under the floor', () => {
+  assert.equal(qualityScore(good, cfg), 64);
+  assert.equal(qualityScore({ ...good, sharpness: 5 }, { ...cfg, minSharpness: 10 }), 32);
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Clusterer, GRAPH_FILE } from '../../src/cluster/index.js';
+import { FaceIndex } from '../../src/index/hnsw.js';
+import { configSchema } from '../../src/config/schema.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { syntheticFaces } from '../../src/eval/synthetic.js';
+import { pairwise } from '../../src/eval/metrics.js';
+import { isFaceidxError } from '../../src/errors.js';
+import { storeFaces, tempStore } from './helpers.js';
+
+const config = configSchema.parse({ storage: { dir: '/tmp/x' } });
+
+async function setup(dir: string, store: Parameters<typeof Clusterer.create>[0]['store']) {
+  const index = await FaceIndex.open({ dir, ...config.index, efConstruction: 100, log: silentLogger });
+  await index.syncWithStore(store);
+  const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: silentLogger });
+  return { index, clusterer };
+}
+
+test('faces stream in, people are stored, ids and labels survive a full re-cluster and a restart', async () => {
+  const { dir, store, cleanup } = await tempStore();
+  try {
+    const set = syntheticFaces({ people: 8, perPerson: [3, 15], seed: 21 });
+    const ids = await storeFaces(store, set.descriptors);
+    const { clusterer, index } = await setup(dir, store);
+    for (let i = 0; i < ids.length; i += 7) {
+      const batch = ids.slice(i, i + 7).map((id, j) => ({ id, descriptor: set.descriptors[i + j]! }));
+      const got = await clusterer.addFaces(batch);
+      for (const f of batch) assert.equal(got.get(f.id), await store.people.personOf(f.id));
+    }
+    const before = await store.people.assignments();
+    const byFace = (m: Map<number, number>) => ids.map((id) => m.get(id)!);
+    assert.ok(pairwise(byFace(before), set.truth).f1 >= 0.99);
+    assert.equal(await store.people.countActive(), 8);
+    const someone = before.get(ids[0]!)!;
+    await store.people.setLabel(someone, 'Ada');
+
+    const r = await clusterer.recluster();
+    assert.deepEqual({ people: r.people, created: r.created, retired: r.retired }, { people: 8, created: 0, retired: 0 });
+    assert.deepEqual(await store.people.assignments(), before);
+    assert.equal(await store.people.label(someone), 'Ada');
+
+    await index.save();
+    // restart: the graph file is loaded; then again with the graph file gone (rebuilt from the index)
+    for (const drop of [false, true]) {
+      if (drop) await unlink(join(dir, GRAPH_FILE));
+      const again = await setup(dir, store);
+      assert.equal(again.clusterer.engine.faces, ids.length);
+      await again.clusterer.recluster();
+      assert.deepEqual(await store.people.assignments(), before);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('merge (must-link) and not-this-person (cannot-link) hold after re-clusters', async () => {
+  const { dir, store, cleanup } = await tempStore();
+  try {
+    const set = syntheticFaces({ people: 3, perPerson: 10, seed: 8, shuffle: false });
+    const ids = await storeFaces(store, set.descriptors);
+    const { clusterer } = await setup(dir, store);
+    await clusterer.addFaces(ids.map((id, i) => ({ id, descriptor: set.descriptors[i]! })));
+    const pA = (await store.people.personOf(ids[0]!))!;
+    const pB = (await store.people.personOf(ids[10]!))!;
+    const pC = (await store.people.personOf(ids[20]!))!;
+    assert.equal(new Set([pA, pB, pC]).size, 3);
+    await store.people.setLabel(pB, 'Bob');
+
+    assert.equal(await clusterer.merge(pA, pB), pA);
+    assert.equal(await store.people.exists(pB), false);
+    assert.equal(await store.people.resolve(pB), pA);
+    assert.equal(await store.people.label(pA), 'Bob');
+    await clusterer.notPerson(ids[25]!, pC);
+    const moved = (await store.people.personOf(ids[25]!))!;
+    assert.notEqual(moved, pC);
+
+    for (let round = 0; round < 2; round++) {
+      await clusterer.recluster();
+      const a = await store.people.assignments();
+      assert.equal(a.get(ids[0]!), a.get(ids[10]!), 'must-link holds');
+      assert.equal(a.get(ids[5]!), pA);
+      assert.equal(a.get(ids[15]!), pA);
+      assert.notEqual(a.get(ids[25]!), pC, 'cannot-link holds');
+      assert.equal(a.get(ids[20]!), pC);
+    }
+    await assert.rejects(clusterer.merge(pA, 99999), (e: unknown) => isFaceidxError(e, 'FACEIDX_NOT_FOUND'));
+    assert.equal(await clusterer.forget(pC), 9);
+    assert.equal(await store.people.exists(pC), false);
+    await clusterer.recluster();
+    assert.equal((await store.people.assignments()).size, 21);
+  } finally {
+    await cleanup();
+  }
+});
