@@ -26,39 +26,25 @@ export type IndexOutcome =
   | { action: 'removed' }
   | { action: 'next-start'; reason: string };
 
-interface FaceIndexLike {
-  remove(ids: readonly number[]): unknown;
-  save(): unknown;
-  close?(): unknown;
-}
-
-/** Loads src/index/hnsw.ts at run time (owned by the index module; may not exist in every build). */
-async function loadFaceIndex(): Promise<{ open(o: object): Promise<FaceIndexLike> | FaceIndexLike } | undefined> {
-  const specifier = '../index/hnsw.js';
-  try {
-    const mod = (await import(specifier)) as { FaceIndex?: { open?: unknown } };
-    return typeof mod.FaceIndex?.open === 'function' ? (mod.FaceIndex as { open(o: object): Promise<FaceIndexLike> }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Drops vectors of deleted faces: via the running daemon, directly, or at the next start. */
 export async function dropVectors(config: Readonly<Config>, faceIds: readonly number[]): Promise<IndexOutcome> {
   if (faceIds.length === 0) return { action: 'none' };
   const pid = runningDaemonPid(config.storage.dir);
   if (pid !== undefined) return { action: 'daemon', pid };
-  const FaceIndex = await loadFaceIndex();
-  if (!FaceIndex) return { action: 'next-start', reason: 'the index module is not available to the CLI' };
   try {
+    // Loaded only here: the other commands never need the native hnswlib module.
+    const { FaceIndex } = await import('../index/hnsw.js');
     const { M, efConstruction, ef } = config.index;
     const index = await FaceIndex.open({ dir: config.storage.dir, M, efConstruction, ef, log: silentLogger });
-    await index.remove(faceIds);
+    if (index.loadProblem !== null) {
+      // Nothing usable to edit (and saving would write an empty index): the daemon rebuilds it.
+      return { action: 'next-start', reason: `no usable index file: ${index.loadProblem}` };
+    }
+    index.remove(faceIds);
     await index.save();
-    await index.close?.();
     return { action: 'removed' };
   } catch (err) {
-    return { action: 'next-start', reason: `the index could not be updated (${(err as Error).message})` };
+    return { action: 'next-start', reason: `the index could not be updated: ${(err as Error).message}` };
   }
 }
 

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
+import { FaceIndex } from '../../src/index/hnsw.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { buildFixture, cli, type Fixture } from './fixture.js';
 
 async function inspect(f: Fixture, fn: (s: Awaited<ReturnType<typeof openStore>>) => Promise<void>): Promise<void> {
@@ -25,11 +27,12 @@ test('forget erases the faces, label and id, and leaves everyone else intact', a
   });
   const r = await cli('forget', String(f.ids.alice), '--json', '--config', f.config);
   assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { person: number; label: string; faces: number; faceIds: number[]; index: { action: string } };
+  const out = JSON.parse(r.stdout) as { person: number; label: string; faces: number; faceIds: number[]; index: { action: string; reason?: string } };
   assert.equal(out.person, f.ids.alice);
   assert.equal(out.faces, 5);
   assert.deepEqual(out.faceIds, aliceFaces);
-  assert.ok(['removed', 'next-start'].includes(out.index.action), out.index.action);
+  // No daemon and no index file yet: the daemon builds the index from the store when it starts.
+  assert.deepEqual(out.index, { action: 'next-start', reason: 'no usable index file: missing' });
   await inspect(f, async (s) => {
     for (const id of aliceFaces) {
       assert.equal(await s.faces.get(id), undefined);
@@ -58,6 +61,33 @@ test('forget of a merged id refuses and names the person it went to', async () =
   await inspect(f, async (s) => assert.equal((await s.people.faceIds(f.ids.alice)).length, 5));
 });
 
+async function buildIndex(f: Fixture): Promise<Array<{ id: number; descriptor: Float32Array }>> {
+  const store = await openStore(f.dir, { readonly: true });
+  try {
+    const index = await FaceIndex.open({ dir: f.dir, M: 16, efConstruction: 200, ef: 64, log: silentLogger });
+    const vectors = await store.faces.vectorsAfter(0, 10_000, true);
+    await index.add(vectors);
+    await index.save();
+    return vectors;
+  } finally {
+    await store.close();
+  }
+}
+
+test('forget with no daemon running removes the vectors from the index file itself', async () => {
+  const f = await buildFixture();
+  const all = await buildIndex(f);
+  const r = await cli('forget', String(f.ids.alice), '--json', '--config', f.config);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { faceIds: number[]; index: { action: string } };
+  assert.deepEqual(out.index, { action: 'removed' });
+  const index = await FaceIndex.open({ dir: f.dir, M: 16, efConstruction: 200, ef: 64, log: silentLogger });
+  assert.equal(index.loadProblem, null);
+  // Searched with every stored descriptor, the saved index never returns a forgotten face.
+  const found = new Set(all.flatMap((v) => index.knn(v.descriptor, all.length).map((n) => n.id)));
+  for (const v of all) assert.equal(found.has(v.id), !out.faceIds.includes(v.id), `face ${v.id}`);
+});
+
 test('forget with a running daemon leaves the index to it and says so', async () => {
   const f = await buildFixture();
   const daemon = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
@@ -67,6 +97,8 @@ test('forget with a running daemon leaves the index to it and says so', async ()
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`forgot person ${f.ids.bob}: 3 faces erased, id retired`));
     assert.match(r.stdout, new RegExp(`running daemon \\(pid ${daemon.pid}\\) drops these vectors`));
+    // The CLI left the index file alone.
+    assert.throws(() => statSync(join(f.dir, 'faces.hnsw')));
   } finally {
     daemon.kill('SIGKILL');
   }
