@@ -16,6 +16,7 @@ import { registerPersonCommand } from './person.js';
 import { registerMontageCommand } from './montage.js';
 import { registerExportCommand } from './export.js';
 import { registerForgetCommands } from './forget.js';
+import { registerProbeCommand } from './probe.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -32,6 +33,7 @@ const COMMANDS: Register[] = [
   registerEmbedCommand,
   registerVerifyCommand,
   registerModelsCommands,
+  registerProbeCommand,
 ];
 
 export const EXIT_CODES_HELP = `
