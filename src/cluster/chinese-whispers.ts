@@ -7,7 +7,8 @@
  *   neighbours. Ties keep the current label when it is among the best, else one of the best
  *   drawn at random.
  *   A node without edges keeps its label.
- * - `order: 'dlib'` makes `iterations * n` steps at nodes drawn with replacement (dlib's way);
+ * - `order: 'dlib'` makes `iterations * n` steps at nodes drawn with replacement, and breaks
+ *   ties as dlib does (the smallest label wins, the current one has no preference);
  *   `order: 'passes'` (default) visits every node once per pass in a fresh random order and stops
  *   early after a pass that changed nothing.
  * - Output labels are renumbered 0..clusters-1 in order of first appearance by node index, so
@@ -18,6 +19,9 @@
  */
 
 export type Rng = () => number;
+
+/** Pass as `current` to Voter.best for dlib's tie rule: the smallest label wins, the current one has no say. */
+export const DLIB_TIES = Number.MIN_SAFE_INTEGER;
 
 /** A small, fast, seeded generator (mulberry32). */
 export function mulberry32(seed: number): Rng {
@@ -135,7 +139,7 @@ export class Voter {
         best = l;
         bestScore = s;
         ties = 1;
-      } else if (s === bestScore && best !== current) {
+      } else if (s === bestScore && (best !== current || current === DLIB_TIES)) {
         ties++;
         if (l === current || (rng ? rng() * ties < 1 : l < best!)) best = l;
       }
@@ -178,7 +182,7 @@ export function relabel(
   for (let e = start; e < end; e++) voter.add(labels[g.targets[e]!]!, g.weights[e]!);
   const mine = partners.get(node);
   const barred = mine ? new Set(mine.map((p) => labels[p]!)) : undefined;
-  const best = voter.best(current, barred, rng);
+  const best = rng ? voter.best(current, barred, rng) : voter.best(DLIB_TIES, barred);
   if (best !== null) return best;
   return barred?.has(current) ? fresh() : current;
 }
@@ -217,7 +221,7 @@ export function chineseWhispersAdj(g: Adjacency, opts: CwOptions, initial?: Int3
   if (opts.order === 'dlib') {
     for (let step = 0, steps = iterations * g.n; step < steps; step++) {
       const node = Math.floor(opts.rng() * g.n);
-      labels[node] = relabel(g, labels, node, voter, partners, fresh, opts.rng);
+      labels[node] = relabel(g, labels, node, voter, partners, fresh);
     }
     return compact(labels);
   }
