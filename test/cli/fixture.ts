@@ -1,5 +1,5 @@
 /** Shared by the CLI tests: a real store with known people, a config pointing at it, and an in-process CLI runner. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -53,8 +53,14 @@ export function writeConfig(root: string, dir: string, extra = '', name = 'confi
  * bob: 3 faces on door at T0+1h (+30 s, +60 s), no thumbnails. carol: 1 face (lobby, T0+2h), unconfirmed.
  * merged: retired, merged into alice. eve: 3 faces on lobby 10 minutes ago.
  */
+const roots: string[] = [];
+process.once('exit', () => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
 export async function buildFixture(): Promise<Fixture> {
   const root = mkdtempSync(join(tmpdir(), 'faceidx-cli-'));
+  roots.push(root);
   const dir = join(root, 'state');
   const store = await openStore(dir);
   try {

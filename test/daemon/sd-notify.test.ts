@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNotifier, statusLine, watchdogInterval } from '../../src/daemon/sd-notify.js';
@@ -62,7 +62,8 @@ function fakeLog() {
 }
 
 test('messages reach a real NOTIFY_SOCKET (path socket) in order', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'faceidx-notify-')), 'notify.sock');
+  const dir = mkdtempSync(join(tmpdir(), 'faceidx-notify-'));
+  const path = join(dir, 'notify.sock');
   const l = await listen(path);
   try {
     const { log, warns } = fakeLog();
@@ -77,6 +78,7 @@ test('messages reach a real NOTIFY_SOCKET (path socket) in order', async () => {
     assert.deepEqual(warns, []);
   } finally {
     l.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
