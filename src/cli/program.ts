@@ -17,6 +17,7 @@ import { registerMontageCommand } from './montage.js';
 import { registerExportCommand } from './export.js';
 import { registerForgetCommands } from './forget.js';
 import { registerProbeCommand } from './probe.js';
+import { registerEvalCommand } from './eval.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -34,6 +35,7 @@ const COMMANDS: Register[] = [
   registerVerifyCommand,
   registerModelsCommands,
   registerProbeCommand,
+  registerEvalCommand,
 ];
 
 export const EXIT_CODES_HELP = `

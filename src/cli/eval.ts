@@ -1,0 +1,148 @@
+/**
+ * `faceidx eval <dir>`: runs the face pipeline on a labelled folder (one subfolder per
+ * identity; per image the face nearest its centre), then clusters the same descriptors with
+ * faceidx (incremental, batch) and the baselines, and prints a table or --json. Descriptors are
+ * cached (per image path, size, mtime and alignment) so re-runs are quick.
+ */
+import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { configSchema } from '../config/schema.js';
+import { ExitCode, FaceidxError } from '../errors.js';
+import { isClusterable } from '../cluster/quality.js';
+import { addEngineOptions, createCliEngine, type EngineCliOptions } from '../faces/cli-support.js';
+import { loadImage } from '../faces/index.js';
+import { evaluateClustering, evalTable, EVAL_HEADERS } from '../eval/cluster-eval.js';
+import { formatTable, printJson, writeStdout } from './output.js';
+
+interface EvalOptions extends EngineCliOptions {
+  json?: boolean;
+  cache?: string;
+  minImages?: number;
+  threshold?: number;
+  weight?: string;
+  k?: number;
+}
+
+interface Cached {
+  d: string | null; // base64 float32 descriptor, null: no face
+  h: number;
+  e: number;
+  s: number;
+  q: number;
+}
+
+/** Images of a labelled folder: [identity, path] in sorted order. */
+function listImages(dir: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (err) {
+    throw new FaceidxError('FACEIDX_USAGE', `cannot read ${dir}: ${(err as Error).message}`, 'give a folder with one subfolder of images per identity');
+  }
+  for (const name of names) {
+    const sub = join(dir, name);
+    if (!statSync(sub).isDirectory()) continue;
+    for (const f of readdirSync(sub).sort()) if (/\.(jpe?g|png|webp|gif|tiff?)$/i.test(f)) out.push([name, join(sub, f)]);
+  }
+  return out;
+}
+
+function cacheFile(opts: EvalOptions, dir: string, align: string): string {
+  const base = opts.cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'faceidx', 'eval');
+  mkdirSync(base, { recursive: true });
+  return join(base, `${createHash('sha1').update(`${resolve(dir)}|${align}`).digest('hex').slice(0, 16)}.json`);
+}
+
+async function describe(images: Array<[string, string]>, opts: EvalOptions, dir: string): Promise<Map<string, Cached>> {
+  const { engine, align } = await createCliEngine({ ...opts, align: opts.align ?? 'faceapi' });
+  const file = cacheFile(opts, dir, align);
+  let cache: Record<string, Cached> = {};
+  try {
+    cache = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Cached>;
+  } catch {
+    // first run
+  }
+  const key = (p: string) => {
+    const st = statSync(p);
+    return `${p}|${st.size}|${st.mtimeMs}`;
+  };
+  const save = () => {
+    writeFileSync(`${file}.tmp`, JSON.stringify(cache));
+    renameSync(`${file}.tmp`, file);
+  };
+  const todo = images.filter(([, p]) => !cache[key(p)]);
+  let done = 0;
+  const worker = async () => {
+    for (let item = todo.shift(); item; item = todo.shift()) {
+      const p = item[1];
+      const img = await loadImage(p);
+      const faces = await engine.analyze(img, { align });
+      const cx = img.width / 2;
+      const cy = img.height / 2;
+      const dist = (f: (typeof faces)[number]) => Math.hypot(f.box.x + f.box.width / 2 - cx, f.box.y + f.box.height / 2 - cy);
+      const best = faces.sort((a, b) => dist(a) - dist(b))[0];
+      cache[key(p)] = best
+        ? { d: Buffer.from(best.descriptor.buffer, best.descriptor.byteOffset, best.descriptor.byteLength).toString('base64'), h: best.quality.height, e: best.quality.eyeDistance, s: best.quality.sharpness, q: best.score }
+        : { d: null, h: 0, e: 0, s: 0, q: 0 };
+      if (++done % 200 === 0) {
+        save();
+        process.stderr.write(`eval: ${done} images described\n`);
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  save();
+  return new Map(images.map(([, p]) => [p, cache[key(p)]!]));
+}
+
+async function runEval(dir: string, opts: EvalOptions): Promise<void> {
+  const all = listImages(dir);
+  const perId = new Map<string, number>();
+  for (const [id] of all) perId.set(id, (perId.get(id) ?? 0) + 1);
+  const images = all.filter(([id]) => (perId.get(id) ?? 0) >= (opts.minImages ?? 1));
+  if (images.length === 0) throw new FaceidxError('FACEIDX_USAGE', `no images in ${dir} (with --min-images ${opts.minImages ?? 1})`, 'give a folder with one subfolder of images per identity');
+  const described = await describe(images, opts, dir);
+  const base = configSchema.parse({ storage: { dir: '.' } });
+  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}) };
+  const ids = new Map<string, number>();
+  const descriptors: Float32Array[] = [];
+  const truth: number[] = [];
+  const clusterable: boolean[] = [];
+  for (const [id, p] of images) {
+    const c = described.get(p)!;
+    if (c.d === null) continue;
+    const buf = Buffer.from(c.d, 'base64');
+    descriptors.push(new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)));
+    truth.push(ids.get(id) ?? ids.set(id, ids.size).get(id)!);
+    clusterable.push(isClusterable({ height: c.h, eyeDistance: c.e, sharpness: c.s, score: c.q }, base.quality));
+  }
+  const methods = await evaluateClustering({ descriptors, truth: Int32Array.from(truth), clusterable }, clustering, base.index);
+  const summary = { images: images.length, identities: ids.size, faces: descriptors.length, noFace: images.length - descriptors.length, notClusterable: clusterable.filter((c) => !c).length, clustering, methods };
+  if (opts.json) {
+    printJson(summary);
+    return;
+  }
+  writeStdout(`${dir}: ${summary.images} images, ${summary.identities} identities, ${summary.faces} faces (${summary.noFace} images without a face, ${summary.notClusterable} faces below the quality gate)\n`);
+  writeStdout(formatTable(EVAL_HEADERS, evalTable(methods), { right: [1, 2, 3, 4, 5, 6, 7, 8] }));
+}
+
+export function registerEvalCommand(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('eval')
+    .description('Cluster a labelled folder (one subfolder per identity) with faceidx and the baselines; print pairwise and BCubed scores.')
+    .argument('<dir>', 'labelled folder, e.g. LFW')
+    .option('--json', 'print JSON: {images, identities, faces, methods: {incremental, batch, dbscan, dlib, dlib06}}')
+    .option('--cache <dir>', 'descriptor cache folder (default ~/.cache/faceidx/eval)')
+    .option('--min-images <n>', 'only identities with at least this many images', (v) => Number(v))
+    .option('--threshold <d>', 'override clustering.threshold', (v) => Number(v))
+    .option('--k <n>', 'override clustering.k', (v) => Number(v))
+    .option('--weight <kind>', 'override clustering.weight: linear | gaussian | binary');
+  addEngineOptions(cmd).action(async (dir: string, opts: EvalOptions) => {
+    await runEval(dir, opts);
+    setExit(ExitCode.OK);
+  });
+}
