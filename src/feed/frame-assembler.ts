@@ -70,12 +70,25 @@ export class FrameAssembler {
     return out;
   }
 
+  /** The first `size` buffered bytes, copied once into a frame of their own. */
   private take(size: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    const data = Buffer.from(all.subarray(0, size));
-    const rest = all.subarray(size);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
+    const first = this.chunks[0]!;
+    if (first.length === size && this.chunks.length === 1) {
+      this.chunks = [];
+      this.buffered = 0;
+      return first;
+    }
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length, size - filled);
+      chunk.copy(data, filled, 0, n);
+      filled += n;
+      if (n === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(n);
+    }
+    this.buffered -= size;
     return data;
   }
 }
