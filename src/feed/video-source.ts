@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import type { CameraConfig } from '../config/schema.js';
 import { classifyFailure, truncatedFile, type Failure } from './classify.js';
 import { decodeSpec } from './ffmpeg-args.js';
-import { startDecoder, type Decoder } from './ffmpeg.js';
+import { startDecoder, type Decoder, type DecoderExit } from './ffmpeg.js';
 import { FrameAssembler, parseShowinfo, type RawFrame } from './frame-assembler.js';
 import { localPath } from './kind.js';
 import type { RunEnd, RunSink, SourceRun } from './source.js';
@@ -52,6 +52,32 @@ async function notMp4(path: string): Promise<boolean> {
 
 const NOT_VIDEO: Failure = { code: 'FACEIDX_FEED_INPUT', cause: 'not a video ffmpeg can read (invalid data)', fix: 'point the camera at a video file (mp4, mkv, avi, gif...)', retry: false };
 
+interface ExitContext {
+  camera: CameraConfig;
+  kind: VideoRunOptions['kind'];
+  input: string;
+  frames: number;
+  seekSec: number;
+}
+
+/** What an ffmpeg exit (not ours) means: a finished file, a truncated one, an ended stream, a failure. */
+async function interpretExit(exit: DecoderExit, c: ExitContext): Promise<RunEnd> {
+  if (exit.ok && c.kind === 'file') {
+    const truncated = truncatedFile(exit.stderr);
+    if (truncated) return { kind: 'failed', failure: truncated };
+    if (!c.camera.loop) {
+      if (c.frames === 0 && c.seekSec === 0) return { kind: 'failed', failure: missing('no decodable video frames in the file', false) };
+      return { kind: 'done' };
+    }
+  }
+  if (exit.ok) {
+    return { kind: 'failed', failure: { code: 'FACEIDX_FEED_UNREACHABLE', cause: 'the stream ended', fix: 'check the camera or server', retry: true } };
+  }
+  const failure = classifyFailure(c.kind, exit.stderr, exit.exit);
+  if (c.kind === 'file' && failure.cause.includes('moov') && (await notMp4(c.input))) return { kind: 'failed', failure: NOT_VIDEO };
+  return { kind: 'failed', failure };
+}
+
 export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink: RunSink): SourceRun {
   let decoder: Decoder | undefined;
   let stopped = false;
@@ -97,20 +123,7 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     const exit = await dec.exited;
     if (textInput && !stopped) return { kind: 'failed', failure: { ...NOT_VIDEO, cause: 'not a video: a text file' } };
     if (exit.killed || stopped) return { kind: 'killed' };
-    if (exit.ok && opts.kind === 'file') {
-      const truncated = truncatedFile(exit.stderr);
-      if (truncated) return { kind: 'failed', failure: truncated };
-    }
-    if (exit.ok && opts.kind === 'file' && !camera.loop) {
-      if (count === 0 && seekSec === 0) return { kind: 'failed', failure: missing('no decodable video frames in the file', false) };
-      return { kind: 'done' };
-    }
-    if (exit.ok) {
-      return { kind: 'failed', failure: { code: 'FACEIDX_FEED_UNREACHABLE', cause: 'the stream ended', fix: 'check the camera or server', retry: true } };
-    }
-    const failure = classifyFailure(opts.kind, exit.stderr, exit.exit);
-    if (opts.kind === 'file' && failure.cause.includes('moov') && (await notMp4(input))) return { kind: 'failed', failure: NOT_VIDEO };
-    return { kind: 'failed', failure };
+    return interpretExit(exit, { camera, kind: opts.kind, input, frames: count, seekSec });
   })();
   return {
     pause: () => {
