@@ -18,6 +18,7 @@ import { registerExportCommand } from './export.js';
 import { registerForgetCommands } from './forget.js';
 import { registerProbeCommand } from './probe.js';
 import { registerEvalCommand } from './eval.js';
+import { registerClusterCommands } from './recluster.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -36,6 +37,7 @@ const COMMANDS: Register[] = [
   registerModelsCommands,
   registerProbeCommand,
   registerEvalCommand,
+  registerClusterCommands,
 ];
 
 export const EXIT_CODES_HELP = `
