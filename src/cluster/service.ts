@@ -21,6 +21,8 @@ import { matchClusters } from './identities.js';
 export const GRAPH_FILE = 'knn-graph.bin';
 /** Cannot-link partners recorded per "not this person" (the person's faces nearest first). */
 const MAX_CANNOT = 50;
+/** The graph file is also saved after updates at most this often (and after every re-cluster). */
+const SAVE_EVERY_MS = 10 * 60_000;
 
 export interface ClustererOptions {
   store: Store;
@@ -42,6 +44,7 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class Clusterer {
   private queue: Promise<unknown> = Promise.resolve();
+  private savedAt = Date.now();
 
   private constructor(
     private readonly opts: ClustererOptions,
@@ -129,6 +132,7 @@ export class Clusterer {
         }
       }
       await this.persist();
+      if (Date.now() - this.savedAt > SAVE_EVERY_MS) await this.save();
       return new Map(faces.map((f) => [f.id, this.engine.labelOf(f.id)!]));
     });
   }
@@ -310,5 +314,6 @@ export class Clusterer {
     const file = join(this.dir, GRAPH_FILE);
     await writeFile(`${file}.tmp`, this.engine.graph.serialize(), { mode: 0o600 });
     await rename(`${file}.tmp`, file);
+    this.savedAt = Date.now();
   }
 }

@@ -87,3 +87,18 @@ test('index is saved, reopened, caught up with the store and rebuilt when delete
     await cleanup();
   }
 });
+
+test('a large add yields to the event loop between chunks', async () => {
+  const set = syntheticFaces({ people: 300, perPerson: 10, seed: 3 });
+  const index = await FaceIndex.open({ dir: null, ...params });
+  let ticked = false;
+  setImmediate(() => {
+    ticked = true;
+  });
+  let tickedBeforeDone = false;
+  await index.add(set.descriptors.map((d, id) => ({ id, descriptor: d }))).then(() => {
+    tickedBeforeDone = ticked;
+  });
+  assert.equal(tickedBeforeDone, true);
+  assert.equal(index.size, 3000);
+});
