@@ -35,34 +35,51 @@ export const MEAN_RGB = [122.782, 117.001, 104.298] as const;
 export function resampleCanvas(img: RgbImage, canvas: Canvas, content: Rect, size: number): Float32Array {
   const out = new Float32Array(size * size * 3);
   const scale = canvas.side / size;
-  const x0 = content.x;
-  const y0 = content.y;
-  const x1 = content.x + content.width;
-  const y1 = content.y + content.height;
-  const px = (cx: number, cy: number, c: number): number => {
-    const ix = canvas.ox + cx;
-    const iy = canvas.oy + cy;
-    if (ix < x0 || ix >= x1 || iy < y0 || iy >= y1) return 0;
-    return img.data[(iy * img.width + ix) * 3 + c]!;
-  };
   const last = canvas.side - 1;
+  // Per output column: the two source image columns (-1 when outside the content) and the weight.
+  const xl = new Int32Array(size);
+  const xr = new Int32Array(size);
+  const fxs = new Float32Array(size);
+  const inX = (cx: number) => {
+    const ix = canvas.ox + cx;
+    return ix >= content.x && ix < content.x + content.width ? ix : -1;
+  };
+  const inY = (cy: number) => {
+    const iy = canvas.oy + cy;
+    return iy >= content.y && iy < content.y + content.height ? iy : -1;
+  };
+  for (let dx = 0; dx < size; dx++) {
+    const sx = dx * scale;
+    const lx = Math.floor(sx);
+    xl[dx] = inX(lx);
+    xr[dx] = inX(Math.min(lx + 1, last));
+    fxs[dx] = sx - lx;
+  }
+  const { data, width } = img;
+  const row = new Float32Array(size * 3 * 2); // interpolated top and bottom rows
   for (let dy = 0; dy < size; dy++) {
     const sy = dy * scale;
     const ty = Math.floor(sy);
-    const by = Math.min(ty + 1, last);
     const fy = sy - ty;
-    for (let dx = 0; dx < size; dx++) {
-      const sx = dx * scale;
-      const lx = Math.floor(sx);
-      const rx = Math.min(lx + 1, last);
-      const fx = sx - lx;
-      const o = (dy * size + dx) * 3;
-      for (let c = 0; c < 3; c++) {
-        const top = px(lx, ty, c) + (px(rx, ty, c) - px(lx, ty, c)) * fx;
-        const bottom = px(lx, by, c) + (px(rx, by, c) - px(lx, by, c)) * fx;
-        out[o + c] = top + (bottom - top) * fy;
+    const rows = [inY(ty), inY(Math.min(ty + 1, last))];
+    for (let r = 0; r < 2; r++) {
+      const iy = rows[r]!;
+      const base = r * size * 3;
+      for (let dx = 0; dx < size; dx++) {
+        const o = base + dx * 3;
+        const l = xl[dx]!;
+        const rr = xr[dx]!;
+        const fx = fxs[dx]!;
+        for (let c = 0; c < 3; c++) {
+          const a = iy < 0 || l < 0 ? 0 : data[(iy * width + l) * 3 + c]!;
+          const b = iy < 0 || rr < 0 ? 0 : data[(iy * width + rr) * 3 + c]!;
+          row[o + c] = a + (b - a) * fx;
+        }
       }
     }
+    const o = dy * size * 3;
+    const off = size * 3;
+    for (let i = 0; i < size * 3; i++) out[o + i] = row[i]! + (row[off + i]! - row[i]!) * fy;
   }
   return out;
 }
