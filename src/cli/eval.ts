@@ -58,7 +58,9 @@ function cacheFile(opts: EvalOptions, dir: string, align: string): string {
 }
 
 async function describe(images: Array<[string, string]>, opts: EvalOptions, dir: string): Promise<Map<string, Cached>> {
-  const { engine, align } = await createCliEngine({ ...opts, align: opts.align ?? 'faceapi' });
+  // batchWait is given explicitly: engineSettings re-parses the parsed config, so a default of
+  // 50 (ms) would be read again as 50 seconds (reported to the faces stage).
+  const { engine, align } = await createCliEngine({ ...opts, align: opts.align ?? 'faceapi' }, { batchWait: 5 });
   const file = cacheFile(opts, dir, align);
   let cache: Record<string, Cached> = {};
   try {
