@@ -87,6 +87,12 @@ export interface CwOptions {
   iterations?: number;
   order?: 'passes' | 'dlib';
   cannotLink?: ReadonlyArray<readonly [number, number]>;
+  /**
+   * `ordered`: the first pass visits nodes 0..n-1 in order (arrival order for the live graph),
+   * so clusters grow as they did when faces arrived instead of from scattered seeds; later
+   * passes are random. Default `random`.
+   */
+  firstPass?: 'random' | 'ordered';
 }
 
 export interface CwResult {
@@ -227,7 +233,8 @@ export function chineseWhispersAdj(g: Adjacency, opts: CwOptions, initial?: Int3
   }
   const order = new Int32Array(g.n);
   for (let pass = 0; pass < iterations; pass++) {
-    shuffle(order, opts.rng);
+    if (pass === 0 && opts.firstPass === 'ordered') order.forEach((_, i) => (order[i] = i));
+    else shuffle(order, opts.rng);
     let changed = 0;
     for (const node of order) {
       const l = relabel(g, labels, node, voter, partners, fresh, opts.rng);

@@ -258,12 +258,15 @@ export class ClusterEngine {
     return { superOf, adj: { n: count, offsets, degree: fill, targets, weights } };
   }
 
-  /** A batch run: the CW core over the whole graph from singletons. Cluster per node; -1 for removed faces. */
-  batchClusters(iterations = 100): Int32Array {
+  /**
+   * A batch run: the CW core over the whole graph from singletons (first pass in node order, i.e.
+   * arrival order; see CwOptions.firstPass). Cluster per node; -1 for removed faces.
+   */
+  batchClusters(iterations = 100, firstPass: 'random' | 'ordered' = 'ordered'): Int32Array {
     const { superOf, adj } = this.contracted();
     const cannot: Array<[number, number]> = [];
     for (const [a, list] of this.partners) for (const b of list) if (a < b) cannot.push([superOf[a]!, superOf[b]!]);
-    const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot });
+    const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot, firstPass });
     const out = new Int32Array(this.graph.n);
     for (let i = 0; i < out.length; i++) out[i] = this.graph.alive[i] ? result.labels[superOf[i]!]! : -1;
     return out;
