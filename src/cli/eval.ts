@@ -24,6 +24,7 @@ interface EvalOptions extends EngineCliOptions {
   threshold?: number;
   weight?: string;
   k?: number;
+  joinDistance?: number;
 }
 
 interface Cached {
@@ -109,7 +110,7 @@ async function runEval(dir: string, opts: EvalOptions): Promise<void> {
   if (images.length === 0) throw new FaceidxError('FACEIDX_USAGE', `no images in ${dir} (with --min-images ${opts.minImages ?? 1})`, 'give a folder with one subfolder of images per identity');
   const described = await describe(images, opts, dir);
   const base = configSchema.parse({ storage: { dir: '.' } });
-  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}) };
+  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}), ...(opts.joinDistance !== undefined ? { joinDistance: opts.joinDistance } : {}) };
   const ids = new Map<string, number>();
   const descriptors: Float32Array[] = [];
   const truth: number[] = [];
@@ -142,7 +143,8 @@ export function registerEvalCommand(program: Command, setExit: (code: number) =>
     .option('--min-images <n>', 'only identities with at least this many images', (v) => Number(v))
     .option('--threshold <d>', 'override clustering.threshold', (v) => Number(v))
     .option('--k <n>', 'override clustering.k', (v) => Number(v))
-    .option('--weight <kind>', 'override clustering.weight: linear | gaussian | binary');
+    .option('--weight <kind>', 'override clustering.weight: linear | gaussian | binary')
+    .option('--join-distance <d>', 'override clustering.joinDistance', (v) => Number(v));
   addEngineOptions(cmd).action(async (dir: string, opts: EvalOptions) => {
     await runEval(dir, opts);
     setExit(ExitCode.OK);

@@ -93,6 +93,12 @@ export interface CwOptions {
    * passes are random. Default `random`.
    */
   firstPass?: 'random' | 'ordered';
+  /**
+   * A vote every node casts for its own current label (passes order only; default 0). A node
+   * then leaves its label only for neighbours whose total weight beats it: one weak edge is
+   * not enough to pull a face into a crowd of look-alikes.
+   */
+  selfWeight?: number;
 }
 
 export interface CwResult {
@@ -180,11 +186,13 @@ export function relabel(
   partners: Map<number, number[]>,
   fresh: () => number,
   rng?: Rng,
+  selfWeight = 0,
 ): number {
   const start = g.offsets[node]!;
   const end = start + g.degree[node]!;
   const current = labels[node]!;
   if (end === start) return current;
+  if (selfWeight > 0) voter.add(current, selfWeight);
   for (let e = start; e < end; e++) voter.add(labels[g.targets[e]!]!, g.weights[e]!);
   const mine = partners.get(node);
   const barred = mine ? new Set(mine.map((p) => labels[p]!)) : undefined;
@@ -237,7 +245,7 @@ export function chineseWhispersAdj(g: Adjacency, opts: CwOptions, initial?: Int3
     else shuffle(order, opts.rng);
     let changed = 0;
     for (const node of order) {
-      const l = relabel(g, labels, node, voter, partners, fresh, opts.rng);
+      const l = relabel(g, labels, node, voter, partners, fresh, opts.rng, opts.selfWeight);
       if (l !== labels[node]) {
         labels[node] = l;
         changed++;

@@ -10,7 +10,7 @@
  * the whole graph from singletons, as a batch run would.
  */
 import { chineseWhispersAdj, mulberry32, relabel, Voter, type Adjacency, type Rng } from './chinese-whispers.js';
-import { edgesFromKnn, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
+import { edgesFromKnn, edgeWeight, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
 
 export interface EngineOptions {
   threshold: number;
@@ -19,6 +19,11 @@ export interface EngineOptions {
   /** Edge slots per face; default k + 12. */
   maxDegree?: number;
   seed: number;
+  /**
+   * A face leaves its own label only for neighbours whose summed edge weight beats one edge at
+   * this distance (its self-vote); undefined: no self-vote (plain CW).
+   */
+  joinDistance?: number;
   /** Longest run of CW steps one incremental update may take (a guard; default 200,000). */
   maxSteps?: number;
   capacity?: number;
@@ -37,7 +42,12 @@ export class ClusterEngine {
   /** node -> cannot-link partner nodes. */
   private partners = new Map<number, number[]>();
 
+  /** Weight of a node's vote for its own label: that of one edge at `joinDistance`. */
+  private readonly selfWeight: number;
+
   constructor(readonly opts: EngineOptions, graph?: LiveGraph) {
+    this.selfWeight = opts.joinDistance === undefined ? 0 : edgeWeight(opts.joinDistance, opts.threshold, opts.weight);
+    if (opts.weight === 'binary') this.selfWeight = 0; // one binary edge equals any self-vote: joining would never happen
     this.graph = graph ?? new LiveGraph(opts.maxDegree ?? opts.k + 12, opts.capacity ?? 1024);
     this.rng = mulberry32(opts.seed);
   }
@@ -138,7 +148,7 @@ export class ClusterEngine {
   /** One CW step at a node, group- and constraint-aware; returns the label it should take. */
   private vote(node: number): number {
     const members = this.groups.get(node);
-    if (!members) return relabel(this.graph, this.labels, node, this.voter, this.partners, () => this.freshLabel(), this.rng);
+    if (!members) return relabel(this.graph, this.labels, node, this.voter, this.partners, () => this.freshLabel(), this.rng, this.selfWeight);
     const inGroup = new Set(members);
     const barred = new Set<number>();
     for (const m of members) {
@@ -150,6 +160,7 @@ export class ClusterEngine {
       }
     }
     const current = this.labels[node]!;
+    if (this.selfWeight > 0) this.voter.add(current, this.selfWeight);
     const best = this.voter.best(current, barred, this.rng);
     if (best !== null) return best;
     return barred.has(current) ? this.freshLabel() : current;
@@ -266,7 +277,7 @@ export class ClusterEngine {
     const { superOf, adj } = this.contracted();
     const cannot: Array<[number, number]> = [];
     for (const [a, list] of this.partners) for (const b of list) if (a < b) cannot.push([superOf[a]!, superOf[b]!]);
-    const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot, firstPass });
+    const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot, firstPass, selfWeight: this.selfWeight });
     const out = new Int32Array(this.graph.n);
     for (let i = 0; i < out.length; i++) out[i] = this.graph.alive[i] ? result.labels[superOf[i]!]! : -1;
     return out;

@@ -121,8 +121,17 @@ export const configSchema = z.strictObject({
     .prefault({}),
   clustering: z
     .strictObject({
-      /** Euclidean distance under which two descriptors may be the same person. */
+      /**
+       * Euclidean distance under which two descriptors may be the same person (an edge of the
+       * kNN graph).
+       */
       threshold: z.number().gt(0).max(2).default(0.5),
+      /**
+       * A face leaves its own cluster only for neighbours whose summed edge weight beats one edge
+       * at this distance (its vote for itself), so one weak link does not pull it into a crowd of
+       * look-alikes. At or above `threshold`: off (plain Chinese whispers).
+       */
+      joinDistance: z.number().min(0).max(2).default(0.48),
       /** Neighbours queried per new face. */
       k: z.number().int().min(1).max(200).default(20),
       /** People with fewer faces are kept but hidden by default (unconfirmed). */

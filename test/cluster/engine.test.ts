@@ -83,3 +83,18 @@ test('removing a face drops its edges and its count', () => {
   for (const m of nbrs) assert.ok(!eng.graph.neighbours(m).includes(eng.graph.node(2) ?? -1));
   assert.equal(eng.batchClusters().filter((c) => c >= 0).length, 4);
 });
+
+test('joinDistance: one weak link does not pull a face in; a strong one does', () => {
+  const eng = new ClusterEngine({ threshold: 0.5, k: 20, weight: 'linear', seed: 1, joinDistance: 0.4 });
+  eng.insert(1, []);
+  eng.insert(2, [{ id: 1, distance: 0.45 }]); // weaker than one edge at 0.4: stays alone
+  assert.notEqual(eng.labelOf(2), eng.labelOf(1));
+  eng.insert(3, [{ id: 1, distance: 0.2 }]); // strong: joins face 1
+  assert.equal(eng.labelOf(3), eng.labelOf(1));
+  eng.insert(4, [{ id: 1, distance: 0.45 }, { id: 3, distance: 0.45 }]); // two weak links to one person add up
+  assert.equal(eng.labelOf(4), eng.labelOf(1));
+  const plain = new ClusterEngine({ threshold: 0.5, k: 20, weight: 'linear', seed: 1 });
+  plain.insert(1, []);
+  plain.insert(2, [{ id: 1, distance: 0.45 }]);
+  assert.equal(plain.labelOf(2), plain.labelOf(1));
+});
