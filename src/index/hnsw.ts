@@ -126,7 +126,7 @@ export class FaceIndex {
   }
 
   /** Adds (or replaces) faces; validates every descriptor first, grows capacity, yields between chunks. */
-  add(items: ReadonlyArray<{ id: number; descriptor: Float32Array }>): Promise<void> {
+  async add(items: ReadonlyArray<{ id: number; descriptor: Float32Array }>): Promise<void> {
     for (const it of items) {
       if (!Number.isSafeInteger(it.id) || it.id < 0) throw new FaceidxError('FACEIDX_INDEX', `face id ${it.id} is not a non-negative integer`, 'pass the id the store gave the face');
       validateDescriptor(it.descriptor, it.id);

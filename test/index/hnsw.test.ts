@@ -38,8 +38,8 @@ test('wrong-length and NaN descriptors are rejected before they reach the index'
   const index = await FaceIndex.open({ dir: null, ...params });
   const bad = new Float32Array(128);
   bad[5] = Number.NaN;
-  await assert.rejects(async () => index.add([{ id: 1, descriptor: new Float32Array(127) }]), (e: unknown) => isFaceidxError(e, 'FACEIDX_DESCRIPTOR') && /127 values/.test((e as Error).message));
-  await assert.rejects(async () => index.add([{ id: 1, descriptor: bad }]), (e: unknown) => isFaceidxError(e, 'FACEIDX_DESCRIPTOR') && /position 5/.test((e as Error).message));
+  await assert.rejects(index.add([{ id: 1, descriptor: new Float32Array(127) }]), (e: unknown) => isFaceidxError(e, 'FACEIDX_DESCRIPTOR') && /127 values/.test((e as Error).message));
+  await assert.rejects(index.add([{ id: 1, descriptor: bad }]), (e: unknown) => isFaceidxError(e, 'FACEIDX_DESCRIPTOR') && /position 5/.test((e as Error).message));
   assert.throws(() => index.knn(new Float32Array(3), 2), (e: unknown) => isFaceidxError(e, 'FACEIDX_DESCRIPTOR'));
   assert.equal(index.size, 0);
   assert.deepEqual(index.knn(new Float32Array(128), 5), []);
