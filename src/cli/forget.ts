@@ -13,6 +13,7 @@ import type { Config } from '../config/schema.js';
 import { ExitCode, FaceidxError } from '../errors.js';
 import { silentLogger } from '../log/logger.js';
 import { runningDaemonPid, withContext } from './context.js';
+import { askDaemon } from './daemon-request.js';
 import {
   addConfigOption, configPath, exitCodesHelp, isoTime, parseDurationOption, parsePersonId, printJson, printText, tableTime,
   type ConfigOption,
@@ -53,7 +54,7 @@ export function indexNote(outcome: IndexOutcome): string {
     case 'none':
       return 'index: nothing to remove';
     case 'daemon':
-      return `index: the running daemon (pid ${outcome.pid}) drops these vectors when it syncs with the store`;
+      return `index: the running daemon (pid ${outcome.pid}) erased them and dropped their vectors`;
     case 'removed':
       return 'index: vectors removed';
     case 'next-start':
@@ -83,8 +84,10 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
         throw into === undefined ? unknownPerson(id) : mergedError(id, into);
       }
       const label = (await store.people.label(id)) ?? null;
-      const faceIds = await store.people.erase(id);
-      const index = await dropVectors(config, faceIds);
+      const pid = runningDaemonPid(config.storage.dir);
+      // A running daemon owns the index and the clusters: it erases and forgets in one step.
+      const faceIds = pid === undefined ? await store.people.erase(id) : ((await askDaemon(store, 'forget', { person: id })) as { faceIds: number[] }).faceIds;
+      const index: IndexOutcome = pid === undefined ? await dropVectors(config, faceIds) : { action: 'daemon', pid };
       if (opts.json) printJson({ person: id, label, faces: faceIds.length, faceIds, index });
       else printText(`forgot person ${id}${label ? ` (${label})` : ''}: ${faceIds.length} face${faceIds.length === 1 ? '' : 's'} erased, id retired\n${indexNote(index)}`);
     });
@@ -100,8 +103,10 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
   purge.action(async (opts: JsonOption & { olderThan: number }) => {
     const before = Date.now() - opts.olderThan;
     await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
-      const { faceIds, retired } = await store.people.purgeBefore(before);
-      const index = await dropVectors(config, faceIds);
+      const pid = runningDaemonPid(config.storage.dir);
+      const { faceIds, retired } =
+        pid === undefined ? await store.people.purgeBefore(before) : ((await askDaemon(store, 'purge', { before })) as { faceIds: number[]; retired: number[] });
+      const index: IndexOutcome = pid === undefined ? await dropVectors(config, faceIds) : { action: 'daemon', pid };
       if (opts.json) printJson({ before: isoTime(before), faces: faceIds.length, retired, index });
       else {
         printText(

@@ -2,7 +2,8 @@
  * `faceidx recluster`, `faceidx label <person> <name>`, `faceidx merge <a> <b>`,
  * `faceidx not <face> <person>`. With no daemon running they open the index and the clusterer
  * and apply the change at once. While the daemon runs it owns the index and the people, so
- * these commands refuse (exit 75) rather than race it; labels are plain store writes and always work.
+ * these commands hand the change to it (src/cli/daemon-request.ts) and wait for its answer;
+ * labels are plain store writes and always work.
  */
 import type { Command } from 'commander';
 import { Clusterer } from '../cluster/index.js';
@@ -10,19 +11,22 @@ import { ExitCode, FaceidxError } from '../errors.js';
 import { FaceIndex } from '../index/hnsw.js';
 import { createLogger } from '../log/logger.js';
 import { runningDaemonPid, withContext, type CommandContext } from './context.js';
+import { askDaemon } from './daemon-request.js';
+import type { RequestKind } from '../store/index.js';
 import { addConfigOption, configPath, parsePersonId, printJson, printText, type ConfigOption } from './output.js';
 
 interface Opts extends ConfigOption {
   json?: boolean;
 }
 
-async function withClusterer<T>(opts: Opts, fn: (c: Clusterer, ctx: CommandContext) => Promise<T>): Promise<T> {
+/**
+ * Applies a change to the people: through the running daemon when there is one (it owns the index
+ * and the clusters; the request waits in the store until it answers), else here and now.
+ */
+async function withClusterer<T>(opts: Opts, request: [RequestKind, Record<string, number>], fn: (c: Clusterer, ctx: CommandContext) => Promise<T>): Promise<T> {
   return withContext(configPath(opts), { readonly: false }, async (ctx) => {
     const dir = ctx.config.storage.dir;
-    const pid = runningDaemonPid(dir);
-    if (pid !== undefined) {
-      throw new FaceidxError('FACEIDX_DB_LOCKED', `the faceidx daemon (pid ${pid}) owns ${dir}`, 'stop it (systemctl stop faceidx) and run this again; it re-clusters on its own schedule');
-    }
+    if (runningDaemonPid(dir) !== undefined) return (await askDaemon(ctx.store, ...request)) as T;
     const log = createLogger({ level: 'warn', pretty: false, destination: process.stderr });
     const index = await FaceIndex.open({ dir, ...ctx.config.index, log });
     await index.syncWithStore(ctx.store);
@@ -43,7 +47,7 @@ export function registerClusterCommands(program: Command, setExit: (code: number
   addConfigOption(program.command('recluster').description('Full re-cluster of every clusterable face; person ids, labels and constraints survive.'))
     .option('--json', 'print {people, created, retired, seconds} as JSON')
     .action(async (opts: Opts) => {
-      const r = await withClusterer(opts, (c) => c.recluster());
+      const r = await withClusterer(opts, ['recluster', {}], (c) => c.recluster());
       if (opts.json) printJson(r);
       else printText(`${r.people} people (${r.created} new ids, ${r.retired} retired) in ${r.seconds.toFixed(1)} s`);
       setExit(ExitCode.OK);
@@ -65,7 +69,7 @@ export function registerClusterCommands(program: Command, setExit: (code: number
     .argument('<a>', 'person kept', parsePersonId)
     .argument('<b>', 'person merged into A', parsePersonId)
     .action(async (a: number, b: number, opts: Opts) => {
-      const kept = await withClusterer(opts, (c) => c.merge(a, b));
+      const { kept } = await withClusterer(opts, ['merge', { a, b }], async (c) => ({ kept: await c.merge(a, b) }));
       printText(`person ${b} merged into ${kept}`);
       setExit(ExitCode.OK);
     });
@@ -73,10 +77,11 @@ export function registerClusterCommands(program: Command, setExit: (code: number
     .argument('<face>', 'face id', faceId)
     .argument('<person>', 'person id', parsePersonId)
     .action(async (face: number, person: number, opts: Opts) => {
-      await withClusterer(opts, async (c, { store }) => {
+      const now = await withClusterer(opts, ['not', { face, person }], async (c, { store }) => {
         await c.notPerson(face, person);
-        printText(`face ${face} is no longer person ${person} (now person ${await store.people.personOf(face)})`);
+        return { person: (await store.people.personOf(face)) ?? null };
       });
+      printText(`face ${face} is no longer person ${person} (now person ${now.person})`);
       setExit(ExitCode.OK);
     });
 }

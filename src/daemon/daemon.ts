@@ -22,6 +22,7 @@ import { installSignals } from './lifecycle.js';
 import { diffCameras, sectionsNeedingRestart } from './reload.js';
 import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from './status-file.js';
 import { purgeOlderThan } from './retention.js';
+import { startRequestWorker } from './requests.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -58,6 +59,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const wd = notifier.watchdogIntervalMs();
   const watchdogTimer = wd ? setInterval(() => notifier.watchdog(), wd).unref() : undefined;
   const timers = scheduleMaintenance(parts);
+  const requests = startRequestWorker({
+    store: parts.store,
+    clusterer: parts.clusterer,
+    serialised: (fn) => parts.pipeline.serialised(fn),
+    log: log.child({ module: 'requests' }),
+  });
 
   let stop!: (why: string) => void;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
@@ -81,6 +88,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   notifier.stopping();
   publish();
   log.info({ reason: why }, 'shutting down');
+  await requests.stop();
   await shutdown(parts);
   for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
   publish();
@@ -133,6 +141,7 @@ async function shutdown(p: Parts): Promise<void> {
   await p.runner.stopAll();
   await p.pipeline.drain();
   await p.index.save();
+  await p.clusterer.save();
   await p.engine.close();
   await p.store.close();
 }
@@ -171,8 +180,8 @@ function scheduleMaintenance(p: Parts): Array<NodeJS.Timeout | undefined> {
     : undefined;
   const retain = retention.maxAge > 0
     ? setInterval(() => {
-        void p.pipeline.serialised(() => purgeOlderThan(p.store, p.index, Date.now() - retention.maxAge)).then(
-          (r) => r.faces > 0 && p.log.info(r, 'retention: old faces forgotten'),
+        void p.pipeline.serialised(() => purgeOlderThan(p.store, p.clusterer, Date.now() - retention.maxAge)).then(
+          (r) => r.faceIds.length > 0 && p.log.info({ faces: r.faceIds.length, retired: r.retired }, 'retention: old faces forgotten'),
           (err: Error) => p.log.error({ err: err.message }, 'retention failed; will try again'),
         );
       }, Math.min(retention.maxAge, 3_600_000)).unref()

@@ -5,6 +5,7 @@ import { FacesRepository } from './faces.js';
 import { PeopleRepository } from './people.js';
 import { ConstraintsRepository } from './constraints.js';
 import { MetaRepository } from './meta.js';
+import { RequestsRepository } from './requests.js';
 
 export { Database, DB_FILE } from './db.js';
 export type { TxHandle } from './db.js';
@@ -13,6 +14,7 @@ export * from './faces.js';
 export * from './people.js';
 export * from './constraints.js';
 export * from './meta.js';
+export * from './requests.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -22,6 +24,7 @@ export interface Store {
   people: PeopleRepository;
   constraints: ConstraintsRepository;
   meta: MetaRepository;
+  requests: RequestsRepository;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function openStore(dir: string, options: OpenOptions = {}): Promise
     people: new PeopleRepository(db),
     constraints: new ConstraintsRepository(db),
     meta: new MetaRepository(db),
+    requests: new RequestsRepository(db),
     close: () => db.close(),
   };
 }

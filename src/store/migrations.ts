@@ -22,7 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
         last_frame_at INTEGER
       );
       CREATE TABLE faces (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: the index and constraints name faces by id
         camera_id   TEXT NOT NULL REFERENCES cameras(id),
         ts          INTEGER NOT NULL,             -- wall-clock time of the frame, ms since the epoch
         frame_pos   REAL NOT NULL,                -- seconds from the start of the feed (files) or frame number
@@ -39,7 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX faces_by_camera_time ON faces(camera_id, ts);
       CREATE INDEX faces_by_time ON faces(ts);
       CREATE TABLE people (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: a forgotten id stays forgotten
         created_at  INTEGER NOT NULL,
         retired_at  INTEGER,                      -- set when a merge or split ends this id
         merged_into INTEGER REFERENCES people(id)
@@ -74,6 +74,22 @@ export const MIGRATIONS: readonly Migration[] = [
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'requests from the CLI to a running daemon',
+    sql: `
+      CREATE TABLE requests (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL,               -- merge | not | recluster | forget | purge
+        args       TEXT NOT NULL,               -- JSON
+        created_at INTEGER NOT NULL,
+        done_at    INTEGER,
+        result     TEXT,                        -- JSON, when it succeeded
+        error      TEXT                         -- JSON {code, message}, when it failed
+      );
+      CREATE INDEX requests_pending ON requests(done_at) WHERE done_at IS NULL;
     `,
   },
 ];

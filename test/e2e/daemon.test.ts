@@ -3,11 +3,13 @@
  * The three head-pose clips show one woman, one man, and the two of them together: two people,
  * each seen on two cameras.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, makeConfig, query, readStatusJson, SAMPLES, startDaemon, waitFor, type Camera } from './harness.js';
+import { cli, killLeftovers, makeConfig, query, readStatusJson, SAMPLES, startDaemon, waitFor, type Camera } from './harness.js';
+
+after(killLeftovers);
 
 const female: Camera = { id: 'desk-female', url: join(SAMPLES, 'head-pose-face-detection-female.mp4') };
 const male: Camera = { id: 'desk-male', url: join(SAMPLES, 'head-pose-face-detection-male.mp4') };
@@ -114,4 +116,36 @@ test('a bad config exits 78 with file:line messages and starts nothing', () => {
   const r = cli(['run', '--config', file]);
   assert.equal(r.code, 78);
   assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: detector\\.minScroe: unknown key`));
+});
+
+test('while the daemon runs, merge and forget from the CLI are applied by the daemon', { timeout: 240_000 }, async () => {
+  const { file, storage } = makeConfig([{ ...female, loop: true }, { ...male, loop: true }]);
+  const d = startDaemon(file);
+  const listed = (): Person[] => {
+    const r = cli(['people', '--config', file, '--json', '--all']);
+    return r.code === 0 ? (JSON.parse(r.stdout) as Person[]) : []; // no database yet at the very start
+  };
+  const two = await waitFor('two people', () => {
+    const p = listed().filter((x) => x.faces >= 2);
+    return p.length >= 2 ? p : undefined;
+  }, 120_000);
+  const [a, b] = [two[0]!.id, two[1]!.id];
+  const merged = cli(['merge', String(a), String(b), '--config', file]);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.match(merged.stdout, new RegExp(`person ${b} merged into ${a}`));
+  const afterMerge = listed();
+  assert.ok(!afterMerge.some((p) => p.id === b), 'b is retired');
+  assert.ok(afterMerge.find((p) => p.id === a)!.cameras.length === 2);
+  const forgot = cli(['forget', String(a), '--config', file, '--json']);
+  assert.equal(forgot.code, 0, forgot.stderr);
+  const out = JSON.parse(forgot.stdout) as { faces: number; index: { action: string } };
+  assert.ok(out.faces >= 4);
+  assert.equal(out.index.action, 'daemon');
+  assert.ok(!listed().some((p) => p.id === a), 'a is gone');
+  d.child.kill('SIGTERM');
+  assert.equal((await d.exited).code, 0, d.output());
+  const [c] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces WHERE clusterable = 1');
+  assert.equal(readStatusJson(storage)?.indexSize, c!.n, d.output().split('\n').filter((l) => /index|request|error|warn|rebuil/i.test(l)).join('\n'));
+  const [orphans] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM face_person fp JOIN people p ON p.id = fp.person_id WHERE p.retired_at IS NOT NULL');
+  assert.equal(orphans!.n, 0, 'no face is left on a retired person');
 });

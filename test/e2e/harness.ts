@@ -38,12 +38,21 @@ export interface Daemon {
   output(): string;
 }
 
+const started = new Set<ChildProcess>();
+
+/** Kills every daemon a test started and left running (an `after` hook: a failed test leaves none behind). */
+export function killLeftovers(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  started.clear();
+}
+
 export function startDaemon(configFile: string, args: string[] = []): Daemon {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'run', '--config', configFile, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NOTIFY_SOCKET: '' },
   });
+  started.add(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));

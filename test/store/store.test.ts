@@ -179,3 +179,16 @@ test('a failed transaction leaves nothing behind and feed progress only moves fo
   assert.equal(await store.meta.get('k'), 'v2');
   await store.close();
 });
+
+test('face and person ids are never reused after a delete (the index names faces by id)', async () => {
+  const store = await openStore(tmp());
+  await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
+  const [, f2] = (await store.faces.insertMany([face('a', 1), face('a', 2)])) as number[];
+  const p = await store.people.create();
+  await store.people.assign([[f2!, p]]);
+  await store.people.erase(p);
+  const [f3] = (await store.faces.insertMany([face('a', 3)])) as number[];
+  assert.ok(f3! > f2!, `new face id ${f3} after deleted ${f2}`);
+  assert.ok((await store.people.create()) > p);
+  await store.close();
+});
