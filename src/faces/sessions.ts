@@ -65,6 +65,8 @@ export async function openSessions(files: ModelFiles, inference: Config['inferen
       throw new FaceidxError('FACEIDX_PROVIDER', `the ${device} execution provider cannot start: ${firstLine(err)}`, device === 'cuda' ? CUDA_FIX : WEBGPU_FIX, { cause: err });
     }
   }
+  // The CUDA probe fails loudly on machines without it; the log line below says so once.
+  ort.env.logLevel = 'fatal';
   try {
     const s = await createAll(files, 'cuda', threads);
     log.info({ provider: 'cuda' }, 'face inference on CUDA (inference.device: auto, CUDA provider available)');
