@@ -35,7 +35,7 @@ export async function openContext(configFile: string, options: ContextOptions = 
   const readonly = options.readonly ?? true;
   const env = options.env ?? process.env;
   // Readers need no write access to storage.dir (e.g. a user in the faceidx group).
-  const config = loadConfig(configFile, { env, checkStorage: !readonly });
+  const config = loadConfig(configFile, { env, checkStorage: !readonly, allowMissingEnv: true });
   const dir = config.storage.dir;
   if (!readonly && !existsSync(join(dir, DB_FILE))) {
     throw new FaceidxError(

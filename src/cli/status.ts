@@ -51,7 +51,7 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
   )
     .addHelpText('after', exitCodesHelp([3, 75, 78]))
     .action(async (opts: ConfigOption & { json?: boolean }) => {
-      const config = loadConfig(configPath(opts), { checkStorage: false });
+      const config = loadConfig(configPath(opts), { checkStorage: false, allowMissingEnv: true });
       const dir = config.storage.dir;
       const store = await openStore(dir, { readonly: true, busyTimeoutMs: busyTimeoutMs() });
       let db: { faces: number; clusterable: number; persons: number };

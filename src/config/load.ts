@@ -35,6 +35,11 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Check that storage.dir can be created or written (default true). */
   checkStorage?: boolean;
+  /**
+   * Leave `${VAR}` as written when VAR is unset instead of failing (CLI commands that never open
+   * a feed: a camera's password need not be in the environment of someone listing people).
+   */
+  allowMissingEnv?: boolean;
 }
 
 /** Reads, validates and freezes a config file; throws ConfigError listing every problem. */
@@ -75,7 +80,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     throw new ConfigError([{ file, line: 1, path: '', message: 'the file is empty: it needs at least storage.dir and cameras' }]);
   }
 
-  const problems = substituteEnv(doc, file, lineOf, options.env ?? process.env);
+  const problems = substituteEnv(doc, file, lineOf, options.env ?? process.env, options.allowMissingEnv ?? false);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const result = configSchema.safeParse(doc.toJS());
@@ -98,6 +103,7 @@ function substituteEnv(
   file: string,
   lineOf: (offset: number | undefined) => number,
   env: NodeJS.ProcessEnv,
+  allowMissing: boolean,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   visit(doc, {
@@ -108,6 +114,7 @@ function substituteEnv(
         const value = env[name];
         if (value !== undefined && value !== '') return value;
         if (fallback !== undefined) return fallback;
+        if (allowMissing) return match;
         problems.push({
           file,
           line: lineOf(node.range?.[0]),

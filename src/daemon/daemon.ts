@@ -57,7 +57,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const publish = () => writeStatusSafely(parts, startedAt, state);
   const statusTimer = setInterval(publish, STATUS_EVERY_MS).unref();
   const wd = notifier.watchdogIntervalMs();
-  const watchdogTimer = wd ? setInterval(() => notifier.watchdog(), wd).unref() : undefined;
+  const watchdogTimer = wd ? startWatchdog(parts, wd, () => notifier.watchdog()) : undefined;
   const timers = scheduleMaintenance(parts);
   const requests = startRequestWorker({
     store: parts.store,
@@ -187,6 +187,26 @@ function scheduleMaintenance(p: Parts): Array<NodeJS.Timeout | undefined> {
       }, Math.min(retention.maxAge, 3_600_000)).unref()
     : undefined;
   return [recluster, retain];
+}
+
+/**
+ * WATCHDOG=1 only while the pipeline is alive: an empty task must get through the sink (where
+ * frames are stored, indexed and clustered) within the interval; a wedged pipeline stops the
+ * pings and systemd restarts the service.
+ */
+function startWatchdog(p: Parts, intervalMs: number, ping: () => void): NodeJS.Timeout {
+  let inFlight = false;
+  return setInterval(() => {
+    if (inFlight) {
+      p.log.warn({ intervalMs }, 'watchdog: the pipeline did not answer within the interval; not pinging systemd');
+      return;
+    }
+    inFlight = true;
+    void p.pipeline.serialised(async () => undefined).then(() => {
+      inFlight = false;
+      ping();
+    });
+  }, intervalMs).unref();
 }
 
 function writeStatusSafely(p: Parts, startedAt: number, state: DaemonStatus['state']): void {

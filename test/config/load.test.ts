@@ -136,6 +136,8 @@ test('${ENV} substitution: set, default, escaped, and a missing variable with it
   assert.equal(ps[0]!.line, 5);
   assert.match(ps[0]!.message, /CAM_PASS is not set/);
   assert.doesNotMatch(ps[0]!.message, /s3cret/);
+  const lenient = parseConfig(text, 'env.yaml', { env: {}, allowMissingEnv: true, checkStorage: false });
+  assert.equal(lenient.cameras[0]!.url, 'rtsp://viewer:${CAM_PASS}@127.0.0.1/s');
 });
 
 test('relative paths resolve against the config file; URLs stay as they are', () => {
