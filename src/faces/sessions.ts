@@ -24,6 +24,9 @@ function options(provider: Provider, threads: number): ort.InferenceSession.Sess
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    // Worker threads sleep instead of spin-waiting between runs: the daemon shares the CPU with
+    // ffmpeg and its other sessions, where spinning burns cycles the others need.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
   if (threads > 0) {
     opts.intraOpNumThreads = threads;
