@@ -1,0 +1,77 @@
+/**
+ * End to end: the real daemon (`faceidx run --until-done`) on K cameras, each a 1080p25 H.264
+ * clip with faces (a sample clip scaled up, GOP 25), at 1 fps, decoding keyframes only and all
+ * frames. Files are read as fast as the pipeline takes them, so
+ *   cameras sustained at 1 fps = K x clip seconds / wall seconds
+ * i.e. how many live cameras this machine keeps up with. Also faces/s through the whole flow.
+ * Run: node --import tsx bench/e2e.bench.ts   (FACEIDX_BENCH_CAMERAS=K, default 4)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sqlite3 from 'sqlite3';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLIP = join(tmpdir(), 'faceidx-bench-e2e-1080p.mp4');
+const MODELS = join(tmpdir(), 'faceidx-bench-models');
+const CAMERAS = Number(process.env.FACEIDX_BENCH_CAMERAS ?? 4);
+
+function makeClip(): number {
+  if (!existsSync(CLIP)) {
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-y', '-stream_loop', '4', '-i', join(ROOT, 'samples', 'head-pose-face-detection-female-and-male.mp4'),
+      '-vf', 'scale=1920:1080,fps=25', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-pix_fmt', 'yuv420p', CLIP,
+    ]);
+  }
+  return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', CLIP]).toString());
+}
+
+function count(storage: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const db = new sqlite3.Database(join(storage, 'faceidx.db'), sqlite3.OPEN_READONLY, (e) => {
+      if (e) return rej(e);
+      db.get('SELECT count(*) AS n FROM faces', (err: Error | null, row: { n: number }) => db.close(() => (err ? rej(err) : res(row.n))));
+    });
+  });
+}
+
+async function run(decode: 'keyframes' | 'all', clipSeconds: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'faceidx-bench-e2e-'));
+  const cams = Array.from({ length: CAMERAS }, (_, i) => `  - id: cam${i}\n    url: ${CLIP}\n    fps: 1\n    decode: ${decode}\n`).join('');
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, `storage:\n  dir: ${join(dir, 'state')}\ncameras:\n${cams}inference:\n  device: cpu\n  modelDir: ${MODELS}\nlogging:\n  level: warn\n`);
+  const cmd = `${JSON.stringify(process.execPath)} --import tsx src/main.ts run --config ${JSON.stringify(config)} --until-done; s=$?; times; exit $s`;
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`daemon exited ${r.status}: ${r.stderr}`);
+  const [, children] = r.stdout.trim().split('\n').slice(-2);
+  const cpu = (children ?? '').split(/\s+/).map((t) => {
+    const m = /(\d+)m([\d.]+)s/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  });
+  const faces = await count(join(dir, 'state'));
+  return { decode, cameras: CAMERAS, clipSeconds, wall, cpu: cpu[0]! + cpu[1]!, faces };
+}
+
+const clipSeconds = makeClip();
+// Warm-up: builds the ONNX models once, outside the timed runs.
+spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'models', 'build', '--model-dir', MODELS], { cwd: ROOT, stdio: 'ignore' });
+const rows = [];
+for (const decode of ['keyframes', 'all'] as const) {
+  const r = await run(decode, clipSeconds);
+  rows.push({
+    decode: r.decode,
+    cameras: r.cameras,
+    'camera-s': (r.cameras * r.clipSeconds).toFixed(0),
+    'wall s': r.wall.toFixed(1),
+    'CPU s': r.cpu.toFixed(1),
+    faces: r.faces,
+    'faces/s': (r.faces / r.wall).toFixed(1),
+    'cameras sustained @1fps': ((r.cameras * r.clipSeconds) / r.wall).toFixed(1),
+  });
+}
+console.log(`end to end on ${cpus().length} cores: ${CAMERAS} cameras x ${clipSeconds.toFixed(1)} s of 1080p25 H.264 (GOP 25) at 1 fps, whole pipeline incl. process start and model load`);
+console.table(rows);
+console.log('goal: >= 12 cameras at 1 fps on 2 cores in keyframe mode');
