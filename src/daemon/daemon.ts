@@ -14,7 +14,7 @@ import { openStore, type Store } from '../store/index.js';
 import { FaceEngine } from '../faces/index.js';
 import { FaceIndex } from '../index/hnsw.js';
 import { Clusterer } from '../cluster/index.js';
-import { isClusterable } from '../cluster/quality.js';
+import { isClusterable, qualityScore } from '../cluster/quality.js';
 import { createNotifier } from './sd-notify.js';
 import { Pipeline } from './pipeline.js';
 import { CameraRunner } from './cameras.js';
@@ -128,7 +128,7 @@ async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
     store,
     index,
     clusterer,
-    isClusterable: (q) => isClusterable(q, config.quality),
+    gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
     config,
     log: log.child({ module: 'pipeline' }),
   });

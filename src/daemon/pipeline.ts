@@ -41,14 +41,18 @@ export interface ClustererLike {
   addFaces(faces: Array<{ id: number; descriptor: Float32Array }>): Promise<Map<number, number>>;
 }
 
-export type QualityGate = (q: AnalyzedFace['quality'] & { score: number }) => boolean;
+/** The quality gate (src/cluster/quality.ts): may this face be clustered, and its stored quality number. */
+export interface QualityGate {
+  isClusterable(q: AnalyzedFace['quality'] & { score: number }): boolean;
+  score(q: AnalyzedFace['quality'] & { score: number }): number;
+}
 
 export interface PipelineDeps {
   analyzer: Analyzer;
   store: Store;
   index: IndexLike;
   clusterer: ClustererLike;
-  isClusterable: QualityGate;
+  gate: QualityGate;
   config: Pick<Config, 'storage' | 'detector'>;
   log: Logger;
 }
@@ -105,7 +109,8 @@ export class Pipeline {
     const { storage } = this.deps.config;
     const records: NewFace[] = [];
     for (const [faceIdx, face] of faces.entries()) {
-      const clusterable = this.deps.isClusterable({ ...face.quality, score: face.score });
+      const q = { ...face.quality, score: face.score };
+      const clusterable = this.deps.gate.isClusterable(q);
       records.push({
         cameraId: frame.cameraId,
         ts: Math.round(frame.ts),
@@ -113,7 +118,7 @@ export class Pipeline {
         faceIdx,
         box: face.box,
         score: face.score,
-        quality: face.quality.height,
+        quality: this.deps.gate.score(q),
         clusterable,
         descriptor: face.descriptor,
         thumbnail: storage.thumbnails ? await faceThumbnail(frame, face.box, storage.thumbnailQuality) : undefined,

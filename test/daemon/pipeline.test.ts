@@ -1,0 +1,92 @@
+/**
+ * The pipeline with the real store, index and clusterer; only the face engine (slow, ONNX) is
+ * replaced by a stub that returns two faces per frame, near one of two identities.
+ * "Disk full" is SQLite's own SQLITE_FULL, caused by capping the database's page count.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/index.js';
+import { FaceIndex } from '../../src/index/hnsw.js';
+import { Clusterer } from '../../src/cluster/index.js';
+import { isClusterable, qualityScore } from '../../src/cluster/quality.js';
+import { parseConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { Pipeline, type AnalyzedFace } from '../../src/daemon/pipeline.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+const rand = rng(7);
+const centre = (k: number) => Float32Array.from({ length: 128 }, (_, i) => Math.sin(k * 97 + i * 1.3) * 0.12);
+const near = (c: Float32Array) => Float32Array.from(c, (x) => x + (rand() - 0.5) * 0.02);
+const CENTRES = [centre(1), centre(2)];
+
+function stubFaces(small = false): AnalyzedFace[] {
+  return CENTRES.map((c, i) => ({
+    box: { x: 4 + i * 30, y: 4, width: small ? 20 : 28, height: small ? 20 : 50 },
+    score: 0.95,
+    descriptor: near(c),
+    quality: { height: small ? 20 : 50, eyeDistance: 20, sharpness: 100 },
+  }));
+}
+
+async function setup() {
+  const dir = join(mkdtempSync(join(tmpdir(), 'faceidx-pipeline-')), 'state');
+  const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\n`, 'p.yaml', { checkStorage: false });
+  const store = await openStore(dir);
+  await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
+  const index = await FaceIndex.open({ dir, ...config.index, log: silentLogger });
+  await index.syncWithStore(store);
+  const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: silentLogger });
+  let small = false;
+  const pipeline = new Pipeline({
+    analyzer: { analyze: async () => stubFaces(small) },
+    store,
+    index,
+    clusterer,
+    gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
+    config,
+    log: silentLogger,
+  });
+  let n = 0;
+  const frame = () => ({ cameraId: 'cam', width: 96, height: 64, data: new Uint8Array(96 * 64 * 3).fill(n * 3), ts: 1_000_000 + ++n * 500, pos: n * 0.5 });
+  return { store, index, pipeline, frame, setSmall: (v: boolean) => (small = v) };
+}
+
+test('frames flow through gate, store, index and clusters: two identities, gated faces kept but not clustered', async () => {
+  const { store, index, pipeline, frame, setSmall } = await setup();
+  for (let i = 0; i < 4; i++) assert.equal(await pipeline.processFrame(frame()), true);
+  setSmall(true);
+  assert.equal(await pipeline.processFrame(frame()), true);
+  assert.deepEqual(await store.faces.count(), { faces: 10, clusterable: 8 });
+  assert.equal(index.size, 8);
+  const people = await store.people.list();
+  assert.deepEqual(people.map((p) => p.faces), [4, 4]);
+  assert.equal(pipeline.counters.facesGated, 2);
+  assert.ok((await store.faces.thumbnail(1))!.subarray(0, 2).equals(Buffer.from([0xff, 0xd8])), 'a JPEG thumbnail');
+  await store.close();
+});
+
+test('disk full: the frame is dropped and counted, nothing crashes, storing resumes when space returns', async () => {
+  const { store, index, pipeline, frame } = await setup();
+  for (let i = 0; i < 2; i++) await pipeline.processFrame(frame());
+  const pages = (await store.db.get<{ page_count: number }>('PRAGMA page_count'))!.page_count;
+  await store.db.exec(`PRAGMA max_page_count = ${pages}`);
+  let failed = 0;
+  for (let i = 0; i < 40 && failed === 0; i++) if (!(await pipeline.processFrame(frame()))) failed++;
+  assert.equal(failed, 1, 'a frame failed to store once the database could not grow');
+  assert.ok(pipeline.counters.storeErrors >= 1);
+  await store.db.exec('PRAGMA max_page_count = 1073741823');
+  assert.equal(await pipeline.processFrame(frame()), true);
+  const [check] = await store.db.all<{ integrity_check: string }>('PRAGMA integrity_check');
+  assert.equal(check!.integrity_check, 'ok');
+  const counts = await store.faces.count();
+  assert.equal(index.size, counts.clusterable, 'the index holds exactly the stored faces');
+  const assigned = await store.people.assignments();
+  assert.equal(assigned.size, counts.clusterable);
+  await store.close();
+});
