@@ -18,7 +18,7 @@ export interface AskOptions {
  */
 export async function askDaemon(store: Store, kind: RequestKind, args: Record<string, number>, opts: AskOptions = {}): Promise<unknown> {
   const id = await store.requests.enqueue(kind, args);
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? requestTimeoutMs());
   for (;;) {
     const r = await store.requests.get(id);
     if (r?.doneAt != null) {
@@ -30,6 +30,12 @@ export async function askDaemon(store: Store, kind: RequestKind, args: Record<st
     }
     await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 200));
   }
+}
+
+/** How long the CLI waits for the daemon: $FACEIDX_REQUEST_TIMEOUT_MS, else 60 s. */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['FACEIDX_REQUEST_TIMEOUT_MS']);
+  return Number.isFinite(n) && n > 0 ? n : 60_000;
 }
 
 function fixOf(message: string): string | undefined {

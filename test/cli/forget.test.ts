@@ -88,18 +88,25 @@ test('forget with no daemon running removes the vectors from the index file itse
   for (const v of all) assert.equal(found.has(v.id), !out.faceIds.includes(v.id), `face ${v.id}`);
 });
 
-test('forget with a running daemon leaves the index to it and says so', async () => {
+test('forget with a running daemon hands the erasure to it and leaves the data alone until it answers', async () => {
   const f = await buildFixture();
+  // A live process that owns the pid file but never answers requests.
   const daemon = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  process.env.FACEIDX_REQUEST_TIMEOUT_MS = '600';
   try {
     writeFileSync(join(f.dir, 'faceidx.pid'), JSON.stringify({ pid: daemon.pid }));
     const r = await cli('forget', String(f.ids.bob), '--config', f.config);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`forgot person ${f.ids.bob}: 3 faces erased, id retired`));
-    assert.match(r.stdout, new RegExp(`running daemon \\(pid ${daemon.pid}\\) drops these vectors`));
+    assert.equal(r.code, 75, r.stderr);
+    assert.match(r.stderr, /daemon has not answered request \d+ \(forget\) yet; it stays queued/);
+    await inspect(f, async (s) => {
+      assert.equal(await s.people.exists(f.ids.bob), true, 'the CLI did not erase behind the daemon');
+      const pending = await s.requests.pending();
+      assert.deepEqual(pending.map((q) => [q.kind, q.args]), [['forget', { person: f.ids.bob }]]);
+    });
     // The CLI left the index file alone.
     assert.throws(() => statSync(join(f.dir, 'faces.hnsw')));
   } finally {
+    delete process.env.FACEIDX_REQUEST_TIMEOUT_MS;
     daemon.kill('SIGKILL');
   }
 });
