@@ -9,7 +9,8 @@
  * changes. Only the affected neighbourhood is touched. A full re-cluster runs the CW core over
  * the whole graph from singletons, as a batch run would.
  */
-import { chineseWhispersAdj, mulberry32, relabel, Voter, type Adjacency, type Rng } from './chinese-whispers.js';
+import { chineseWhispersAdj, mulberry32, relabel, toAdjacency, Voter, type Adjacency, type Edge, type Rng } from './chinese-whispers.js';
+import { matchClusters } from './identities.js';
 import { edgesFromKnn, edgeWeight, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
 
 export interface EngineOptions {
@@ -24,6 +25,8 @@ export interface EngineOptions {
    * this distance (its self-vote); undefined: no self-vote (plain CW).
    */
   joinDistance?: number;
+  /** Largest neighbourhood re-clustered from scratch on insert (default 2000); larger ones settle instead. */
+  maxLocal?: number;
   /** Longest run of CW steps one incremental update may take (a guard; default 200,000). */
   maxSteps?: number;
   capacity?: number;
@@ -123,13 +126,72 @@ export class ClusterEngine {
     return seeds;
   }
 
-  /** Adds a face and settles labels around it (the incremental update); returns the changed nodes. */
+  /**
+   * Adds a face and updates the clusters around it (the incremental update): Chinese whispers
+   * re-runs from singletons on the affected neighbourhood (the clusters the new face touches,
+   * found by walking edges; first pass in arrival order, as the batch run does) and the new
+   * sub-clusters inherit labels by overlap. Too large or constrained neighbourhoods fall back to
+   * settling labels outwards from the new face. Returns the changed nodes.
+   */
   insert(faceId: number, hits: readonly Neighbour[]): Set<number> {
     const seeds = this.addFace(faceId, hits);
-    const { changed } = this.settle(seeds);
     const node = this.graph.node(faceId)!;
+    const area = this.neighbourhood(seeds);
+    const moved = area ? this.reclusterArea(area) : [];
+    const { changed } = this.settle(seeds);
+    for (const n of moved) changed.add(n);
     changed.add(node);
     return changed;
+  }
+
+  /** Nodes of the clusters the seeds belong to (reachable along edges); null when over the cap or constrained. */
+  private neighbourhood(seeds: number[]): number[] | null {
+    const cap = this.opts.maxLocal ?? 2000;
+    const want = new Set(seeds.map((n) => this.labels[n]!));
+    const seen = new Set<number>(seeds);
+    const queue = [...seeds];
+    for (let head = 0; head < queue.length; head++) {
+      const n = queue[head]!;
+      if (this.groups.has(n) || this.partners.has(n)) return null;
+      const start = this.graph.offsets[n]!;
+      for (let e = start; e < start + this.graph.degree[n]!; e++) {
+        const t = this.graph.targets[e]!;
+        if (seen.has(t) || !want.has(this.labels[t]!)) continue;
+        if (seen.size >= cap) return null;
+        seen.add(t);
+        queue.push(t);
+      }
+    }
+    return [...seen].sort((a, b) => a - b);
+  }
+
+  /** CW from singletons on the induced subgraph of `area` (sorted nodes), labels kept by overlap. */
+  private reclusterArea(area: number[]): number[] {
+    const local = new Map(area.map((n, i) => [n, i]));
+    const edges: Edge[] = [];
+    for (const n of area) {
+      const start = this.graph.offsets[n]!;
+      for (let e = start; e < start + this.graph.degree[n]!; e++) {
+        const t = local.get(this.graph.targets[e]!);
+        if (t !== undefined && t > local.get(n)!) edges.push({ a: local.get(n)!, b: t, w: this.graph.weights[e]! });
+      }
+    }
+    const rng = mulberry32(this.opts.seed);
+    const { labels } = chineseWhispersAdj(toAdjacency(area.length, edges), { rng, firstPass: 'ordered', selfWeight: this.selfWeight });
+    const before = area.map((n) => this.labels[n]!);
+    // Temporary (negative) labels take part in matching too: shift them to non-negative keys.
+    const shift = -Math.min(0, ...before);
+    const { personOf } = matchClusters(before.map((l) => l + shift), labels);
+    const fresh = new Map<number, number>();
+    const moved: number[] = [];
+    area.forEach((n, i) => {
+      const c = labels[i]!;
+      const inherited = personOf.get(c);
+      const l = inherited !== null && inherited !== undefined ? inherited - shift : (fresh.get(c) ?? fresh.set(c, this.freshLabel()).get(c)!);
+      if (l !== this.labels[n]) moved.push(n);
+      this.setLabel(n, l);
+    });
+    return moved;
   }
 
   /** Removes a face; returns its former neighbours (seeds for `settle`). */
