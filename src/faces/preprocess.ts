@@ -61,27 +61,38 @@ export function resampleCanvas(img: RgbImage, canvas: Canvas, content: Rect, siz
     const sy = dy * scale;
     const ty = Math.floor(sy);
     const fy = sy - ty;
-    const rows = [inY(ty), inY(Math.min(ty + 1, last))];
-    for (let r = 0; r < 2; r++) {
-      const iy = rows[r]!;
-      const base = r * size * 3;
-      for (let dx = 0; dx < size; dx++) {
-        const o = base + dx * 3;
-        const l = xl[dx]!;
-        const rr = xr[dx]!;
-        const fx = fxs[dx]!;
-        for (let c = 0; c < 3; c++) {
-          const a = iy < 0 || l < 0 ? 0 : data[(iy * width + l) * 3 + c]!;
-          const b = iy < 0 || rr < 0 ? 0 : data[(iy * width + rr) * 3 + c]!;
-          row[o + c] = a + (b - a) * fx;
-        }
-      }
-    }
+    interpolateRow(data, width, inY(ty), xl, xr, fxs, row, 0);
+    interpolateRow(data, width, inY(Math.min(ty + 1, last)), xl, xr, fxs, row, size * 3);
     const o = dy * size * 3;
     const off = size * 3;
     for (let i = 0; i < size * 3; i++) out[o + i] = row[i]! + (row[off + i]! - row[i]!) * fy;
   }
   return out;
+}
+
+/**
+ * One source row `iy` (-1: outside the content, all zeros) resampled horizontally into
+ * `row[base..]`: per output column, the mix of source columns xl and xr (-1: outside) by fx.
+ */
+function interpolateRow(data: Uint8Array, width: number, iy: number, xl: Int32Array, xr: Int32Array, fxs: Float32Array, row: Float32Array, base: number): void {
+  const size = xl.length;
+  if (iy < 0) {
+    row.fill(0, base, base + size * 3);
+    return;
+  }
+  const rowStart = iy * width * 3;
+  for (let dx = 0, o = base; dx < size; dx++, o += 3) {
+    const l = xl[dx]!;
+    const r = xr[dx]!;
+    const fx = fxs[dx]!;
+    const pl = rowStart + l * 3;
+    const pr = rowStart + r * 3;
+    for (let c = 0; c < 3; c++) {
+      const a = l < 0 ? 0 : data[pl + c]!;
+      const b = r < 0 ? 0 : data[pr + c]!;
+      row[o + c] = a + (b - a) * fx;
+    }
+  }
 }
 
 /**
