@@ -3,11 +3,12 @@
  * temporary label for a person not yet stored) of every face, must-link groups and cannot-link
  * partners. No I/O: the caller finds neighbours in the index and persists the changes.
  *
- * Incremental rule: a new face joins the graph with its edges, gets a fresh label, and
- * Chinese whispers steps run from it outwards (FIFO queue: the new face and its neighbours
- * first; whenever a node's label changes, its neighbours are queued again) until no label
- * changes. Only the affected neighbourhood is touched. A full re-cluster runs the CW core over
- * the whole graph from singletons, as a batch run would.
+ * Incremental rule: a new face joins the graph with its edges and a fresh label; the clusters
+ * it touches (walked along edges, up to `maxLocal` faces) are re-clustered by the CW core from
+ * singletons, as the batch run would, and keep their labels by overlap; then CW steps run from
+ * the new face outwards (FIFO queue; a node whose label changes queues its neighbours) until no
+ * label changes. Only the affected neighbourhood is touched. A full re-cluster runs the CW core
+ * over the whole graph from singletons.
  */
 import { chineseWhispersAdj, mulberry32, relabel, toAdjacency, Voter, type Adjacency, type Edge, type Rng } from './chinese-whispers.js';
 import { matchClusters } from './identities.js';
