@@ -25,6 +25,7 @@ interface EvalOptions extends EngineCliOptions {
   weight?: string;
   k?: number;
   joinDistance?: number;
+  mergeAverage?: number;
 }
 
 interface Cached {
@@ -110,7 +111,7 @@ async function runEval(dir: string, opts: EvalOptions): Promise<void> {
   if (images.length === 0) throw new FaceidxError('FACEIDX_USAGE', `no images in ${dir} (with --min-images ${opts.minImages ?? 1})`, 'give a folder with one subfolder of images per identity');
   const described = await describe(images, opts, dir);
   const base = configSchema.parse({ storage: { dir: '.' } });
-  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}), ...(opts.joinDistance !== undefined ? { joinDistance: opts.joinDistance } : {}) };
+  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}), ...(opts.joinDistance !== undefined ? { joinDistance: opts.joinDistance } : {}), ...(opts.mergeAverage !== undefined ? { mergeAverage: opts.mergeAverage } : {}) };
   const ids = new Map<string, number>();
   const descriptors: Float32Array[] = [];
   const truth: number[] = [];
@@ -144,7 +145,8 @@ export function registerEvalCommand(program: Command, setExit: (code: number) =>
     .option('--threshold <d>', 'override clustering.threshold', (v) => Number(v))
     .option('--k <n>', 'override clustering.k', (v) => Number(v))
     .option('--weight <kind>', 'override clustering.weight: linear | gaussian | binary')
-    .option('--join-distance <d>', 'override clustering.joinDistance', (v) => Number(v));
+    .option('--join-distance <d>', 'override clustering.joinDistance', (v) => Number(v))
+    .option('--merge-average <d>', 'override clustering.mergeAverage (0: off)', (v) => Number(v));
   addEngineOptions(cmd).action(async (dir: string, opts: EvalOptions) => {
     await runEval(dir, opts);
     setExit(ExitCode.OK);

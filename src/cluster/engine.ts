@@ -12,6 +12,7 @@
  */
 import { chineseWhispersAdj, mulberry32, relabel, toAdjacency, Voter, type Adjacency, type Edge, type Rng } from './chinese-whispers.js';
 import { matchClusters } from './identities.js';
+import { averageLinkageMerges } from './linkage.js';
 import { edgesFromKnn, edgeWeight, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
 
 export interface EngineOptions {
@@ -31,6 +32,13 @@ export interface EngineOptions {
   /** Longest run of CW steps one incremental update may take (a guard; default 200,000). */
   maxSteps?: number;
   capacity?: number;
+  /**
+   * After Chinese whispers, clusters sharing an edge whose faces are on average closer than this
+   * are merged (linkage.ts: one person seen on several cameras); undefined: off. Needs `vectorOf`.
+   */
+  mergeAverage?: number;
+  /** The descriptor of a face (for average linkage). */
+  vectorOf?: (faceId: number) => Float32Array | undefined;
 }
 
 export class ClusterEngine {
@@ -141,8 +149,57 @@ export class ClusterEngine {
     const moved = area ? this.reclusterArea(area) : [];
     const { changed } = this.settle(seeds);
     for (const n of moved) changed.add(n);
+    if (area) for (const n of this.mergeArea(area)) changed.add(n);
     changed.add(node);
     return changed;
+  }
+
+  /** Label pairs joined by an edge among `nodes` (both ends in `nodes`). */
+  private linkedLabelPairs(nodes: readonly number[], labels: ArrayLike<number>): Array<[number, number]> {
+    const inside = new Set(nodes);
+    const pairs: Array<[number, number]> = [];
+    for (const n of nodes) {
+      const start = this.graph.offsets[n]!;
+      for (let e = start; e < start + this.graph.degree[n]!; e++) {
+        const t = this.graph.targets[e]!;
+        if (inside.has(t) && labels[t] !== labels[n]) pairs.push([labels[n]!, labels[t]!]);
+      }
+    }
+    return pairs;
+  }
+
+  private cannotPairs(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (const [a, list] of this.partners) for (const b of list) if (a < b) out.push([a, b]);
+    return out;
+  }
+
+  /** Average-linkage merges among the clusters of an incremental update's neighbourhood; returns moved nodes. */
+  private mergeArea(area: number[]): number[] {
+    const { mergeAverage, vectorOf } = this.opts;
+    if (mergeAverage === undefined || !vectorOf) return [];
+    const candidates = this.linkedLabelPairs(area, this.labels);
+    if (candidates.length === 0) return [];
+    const inArea = new Set(area);
+    const local = Int32Array.from(area, (n) => this.labels[n]!);
+    const into = averageLinkageMerges({
+      labels: local,
+      candidates,
+      vector: (i) => vectorOf(this.graph.faceIds[area[i]!]!),
+      maxAverage: mergeAverage,
+      cannotLink: this.cannotPairs()
+        .filter(([a, b]) => inArea.has(a) && inArea.has(b))
+        .map(([a, b]) => [area.indexOf(a), area.indexOf(b)] as [number, number]),
+    });
+    const moved: number[] = [];
+    for (const n of area) {
+      const to = into.get(this.labels[n]!);
+      if (to !== undefined) {
+        this.setLabel(n, to);
+        moved.push(n);
+      }
+    }
+    return moved;
   }
 
   /** Nodes of the clusters the seeds belong to (reachable along edges); null when over the cap or constrained. */
@@ -343,7 +400,24 @@ export class ClusterEngine {
     const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot, firstPass, selfWeight: this.selfWeight });
     const out = new Int32Array(this.graph.n);
     for (let i = 0; i < out.length; i++) out[i] = this.graph.alive[i] ? result.labels[superOf[i]!]! : -1;
-    return out;
+    return this.mergeAll(out);
+  }
+
+  /** Average-linkage merges over a whole batch result (cluster per node, -1: removed). */
+  private mergeAll(clusters: Int32Array): Int32Array {
+    const { mergeAverage, vectorOf } = this.opts;
+    if (mergeAverage === undefined || !vectorOf) return clusters;
+    const live: number[] = [];
+    for (let i = 0; i < clusters.length; i++) if (clusters[i]! >= 0) live.push(i);
+    const into = averageLinkageMerges({
+      labels: clusters,
+      candidates: this.linkedLabelPairs(live, clusters),
+      vector: (n) => vectorOf(this.graph.faceIds[n]!),
+      maxAverage: mergeAverage,
+      cannotLink: this.cannotPairs(),
+      skip: (l) => l < 0,
+    });
+    return into.size === 0 ? clusters : clusters.map((c) => into.get(c) ?? c);
   }
 
   /** Labels of nodes 0..n-1 (removed faces: -1; temporary labels stay negative). */

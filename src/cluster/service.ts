@@ -55,7 +55,11 @@ export class Clusterer {
   static async create(opts: ClustererOptions): Promise<Clusterer> {
     const dir = opts.dir === undefined ? opts.index.dir : opts.dir;
     const c = opts.config;
-    const engineOpts = { threshold: c.threshold, k: c.k, weight: c.weight ?? 'linear', joinDistance: c.joinDistance, seed: c.seed, capacity: opts.index.size + 1024 };
+    const engineOpts = {
+      threshold: c.threshold, k: c.k, weight: c.weight ?? 'linear', joinDistance: c.joinDistance, seed: c.seed, capacity: opts.index.size + 1024,
+      mergeAverage: c.mergeAverage > 0 ? c.mergeAverage : undefined,
+      vectorOf: (id: number) => opts.index.vector(id),
+    };
     let graph: LiveGraph | undefined;
     if (dir !== null) {
       try {

@@ -28,12 +28,16 @@ export interface EvalInput {
   clusterable?: boolean[];
 }
 
-type Clustering = Pick<Config['clustering'], 'threshold' | 'k' | 'seed'> & { weight?: Config['clustering']['weight']; joinDistance?: number | undefined };
+type Clustering = Pick<Config['clustering'], 'threshold' | 'k' | 'seed'> & { weight?: Config['clustering']['weight']; joinDistance?: number | undefined; mergeAverage?: number | undefined };
 
 export async function faceidx(input: EvalInput, cfg: Clustering, idx: Config['index'], mode: 'incremental' | 'batch'): Promise<Int32Array> {
   const n = input.descriptors.length;
   const index = await FaceIndex.open({ dir: null, ...idx, log: silentLogger, capacity: n + 16 });
-  const engine = new ClusterEngine({ threshold: cfg.threshold, k: cfg.k, weight: cfg.weight ?? 'linear', seed: cfg.seed, joinDistance: cfg.joinDistance, capacity: n + 16 });
+  const engine = new ClusterEngine({
+    threshold: cfg.threshold, k: cfg.k, weight: cfg.weight ?? 'linear', seed: cfg.seed, joinDistance: cfg.joinDistance, capacity: n + 16,
+    mergeAverage: cfg.mergeAverage !== undefined && cfg.mergeAverage > 0 ? cfg.mergeAverage : undefined,
+    vectorOf: (id) => input.descriptors[id],
+  });
   const ok = (i: number) => input.clusterable?.[i] ?? true;
   const ids = [...Array(n).keys()].filter(ok);
   if (mode === 'incremental') {
