@@ -40,14 +40,22 @@ function bad(message: string): FaceidxError {
 /** Detector/inference settings: config file (or defaults), then command-line overrides, validated by the schema. */
 export function engineSettings(opts: EngineCliOptions): { config: Config; modelDir: string; align: Alignment } {
   const base: Config = opts.config ? (loadConfig(opts.config) as Config) : configSchema.parse({ storage: { dir: '.' } });
-  const detector = { ...base.detector, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}), ...(opts.padPass ? { padPass: opts.padPass } : {}) };
-  const inference = { ...base.inference, ...(opts.device ? { device: opts.device } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(opts.align ? { align: opts.align } : {}) };
-  const parsed = configSchema.safeParse({ storage: base.storage, detector, inference });
+  const detectorOverrides = { ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}), ...(opts.padPass ? { padPass: opts.padPass } : {}) };
+  const inferenceOverrides = { ...(opts.device ? { device: opts.device } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(opts.align ? { align: opts.align } : {}) };
+  // Validate only the command-line values: `base` is already parsed (durations in ms), parsing it
+  // again would read batchWait: 50 (ms) as 50 seconds.
+  const parsed = configSchema.safeParse({ storage: { dir: '.' }, detector: detectorOverrides, inference: inferenceOverrides });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw bad(`invalid option: ${issue.path.join('.')}: ${issue.message}`);
   }
-  const config = parsed.data;
+  const checked = parsed.data;
+  const pick = <T extends object>(from: T, keys: object): Partial<T> => Object.fromEntries(Object.keys(keys).map((k) => [k, from[k as keyof T]])) as Partial<T>;
+  const config: Config = {
+    ...base,
+    detector: { ...base.detector, ...pick(checked.detector, detectorOverrides) },
+    inference: { ...base.inference, ...pick(checked.inference, inferenceOverrides) },
+  };
   const modelDir = opts.modelDir ?? config.inference.modelDir ?? (opts.config ? `${config.storage.dir}/models` : defaultModelDir());
   return { config, modelDir, align: config.inference.align };
 }
