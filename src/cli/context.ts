@@ -3,14 +3,15 @@
  * database read-only (safe while the daemon runs: WAL lets readers and the daemon's writer work
  * together); write commands open it read-write but never create a missing database.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
 import { DB_FILE, openStore, type Store } from '../store/index.js';
+import { livePid } from '../daemon/status-file.js';
 
-export const PID_FILE = 'faceidx.pid';
+export { PID_FILE, parsePidFile } from '../daemon/status-file.js';
 
 export interface CommandContext {
   config: Readonly<Config>;
@@ -58,32 +59,8 @@ export async function withContext<T>(configFile: string, options: ContextOptions
   }
 }
 
-/** Parses the daemon's pid file text (`{"pid": n}`); undefined when it is not one. */
-export function parsePidFile(text: string): number | undefined {
-  try {
-    const value = JSON.parse(text) as unknown;
-    const pid = (value as { pid?: unknown } | null)?.pid;
-    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The pid of a running daemon for this storage folder (from `<dir>/faceidx.pid`), or undefined. */
+/** The pid of a running daemon for this storage folder (another process than this one), or undefined. */
 export function runningDaemonPid(storageDir: string): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(storageDir, PID_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const pid = parsePidFile(text);
-  if (pid === undefined || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user (the faceidx service user): still running.
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  const pid = livePid(storageDir);
+  return pid === process.pid ? undefined : pid;
 }

@@ -57,21 +57,32 @@ export function removePid(dir: string): void {
   rmSync(join(dir, PID_FILE), { force: true });
 }
 
-/** The pid of a live daemon using this storage folder, if any. */
-export function livePid(dir: string): number | undefined {
+/** Parses the pid file's text (`{"pid": n, ...}`); undefined when it is not one. */
+export function parsePidFile(text: string): number | undefined {
   try {
-    const { pid } = JSON.parse(readFileSync(join(dir, PID_FILE), 'utf8')) as { pid: number };
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? readPidUnchecked(dir) : undefined;
+    const pid = (JSON.parse(text) as { pid?: unknown } | null)?.pid;
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-function readPidUnchecked(dir: string): number | undefined {
+/**
+ * The pid of a live daemon using this storage folder, if any. A process owned by another user
+ * (EPERM: the faceidx service user) counts as live.
+ */
+export function livePid(dir: string): number | undefined {
+  let pid: number | undefined;
   try {
-    return (JSON.parse(readFileSync(join(dir, PID_FILE), 'utf8')) as { pid: number }).pid;
+    pid = parsePidFile(readFileSync(join(dir, PID_FILE), 'utf8'));
   } catch {
     return undefined;
+  }
+  if (pid === undefined) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
   }
 }

@@ -1,14 +1,9 @@
 /** What one decoding run (ffmpeg for videos and streams, sharp for image folders) reports to its feed. */
 import type { Failure } from './classify.js';
+import type { Frame } from './types.js';
 
-export interface SourceFrame {
-  width: number;
-  height: number;
-  data: Buffer;
-  ts: number;
-  pos: number;
-  source?: string;
-}
+/** A frame as a source delivers it; the feed adds its camera id and sequence number. */
+export type SourceFrame = Omit<Frame, 'cameraId' | 'seq'>;
 
 export type RunEnd =
   /** A file or folder was read to its end. */

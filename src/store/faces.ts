@@ -2,7 +2,8 @@
 import type { Database } from './db.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 
-export interface NewFace {
+/** What a face row says about the sighting (without its id, descriptor and thumbnail). */
+export interface FaceFields {
   cameraId: string;
   ts: number;
   framePos: number;
@@ -11,20 +12,15 @@ export interface NewFace {
   score: number;
   quality: number;
   clusterable: boolean;
+}
+
+export interface NewFace extends FaceFields {
   descriptor: Float32Array;
   thumbnail?: Buffer | undefined;
 }
 
-export interface FaceRow {
+export interface FaceRow extends FaceFields {
   id: number;
-  cameraId: string;
-  ts: number;
-  framePos: number;
-  faceIdx: number;
-  box: { x: number; y: number; width: number; height: number };
-  score: number;
-  quality: number;
-  clusterable: boolean;
 }
 
 export interface FaceVector {
