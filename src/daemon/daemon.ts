@@ -99,6 +99,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     log.warn({ cameras: failed.map((s) => s.cameraId) }, 'some feeds ended in error');
   }
   log.info('stopped');
+  await notifier.flush();
   log.flush?.();
   return 0;
 }
@@ -113,6 +114,17 @@ async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
     throw new FaceidxError('FACEIDX_DB_LOCKED', `another faceidx daemon (pid ${other}) uses ${dir}`, 'stop it first, or give this one another storage.dir');
   }
   writePid(dir);
+  try {
+    return await assembleStages(config, log, store);
+  } catch (err) {
+    removePid(dir);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function assembleStages(config: Readonly<Config>, log: Logger, store: Store): Promise<Parts> {
+  const dir = config.storage.dir;
   const engine = await FaceEngine.create({
     detector: config.detector,
     inference: config.inference,

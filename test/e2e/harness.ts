@@ -46,11 +46,11 @@ export function killLeftovers(): void {
   started.clear();
 }
 
-export function startDaemon(configFile: string, args: string[] = []): Daemon {
+export function startDaemon(configFile: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Daemon {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'run', '--config', configFile, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NOTIFY_SOCKET: '' },
+    env: { ...process.env, NOTIFY_SOCKET: '', ...env },
   });
   started.add(child);
   let out = '';
