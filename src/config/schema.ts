@@ -88,6 +88,12 @@ export const configSchema = z.strictObject({
       device: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
       /** onnxruntime intra-op threads; 0 lets onnxruntime choose. */
       threads: z.number().int().min(0).max(256).default(0),
+      /**
+       * Run face inference in this many worker threads, each with its own models and `threads`
+       * onnxruntime threads: the main thread stays free and several cores work on several
+       * cameras' frames at once. 0 (the default) runs inference in the main thread.
+       */
+      workers: z.number().int().min(0).max(64).optional(),
       /** Faces embedded together. */
       batchSize: z.number().int().min(1).max(1024).default(32),
       /** Longest wait for a batch to fill. */

@@ -22,6 +22,8 @@ export interface CameraRunnerOptions {
   pipeline: Pipeline;
   maxQueue: number;
   log: Logger;
+  /** The logger feeds get (they add their own module and camera fields); default `log`. */
+  feedLog?: Logger;
   /** Called when a finite feed reached its end and its frames are stored. */
   onDone?: (cameraId: string) => void;
 }
@@ -51,7 +53,7 @@ export class CameraRunner {
     const resumeAfter = finite && progress ? progress.position : undefined;
     if (resumeAfter !== undefined) log.info({ camera: camera.id, resumeAfter }, 'resuming feed after the last stored frame');
     const feed = new CameraFeed(camera, {
-      log: log.child({ camera: camera.id }),
+      log: this.opts.feedLog ?? log,
       maxQueue: this.opts.maxQueue,
       ...(resumeAfter !== undefined ? { resumeAfter } : {}),
     });

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
 import { openStore, type Store } from '../store/index.js';
-import { FaceEngine } from '../faces/index.js';
+import { FaceEngine, FacePool } from '../faces/index.js';
 import { FaceIndex } from '../index/hnsw.js';
 import { Clusterer } from '../cluster/index.js';
 import { isClusterable, qualityScore } from '../cluster/quality.js';
@@ -35,7 +35,7 @@ interface Parts {
   config: Readonly<Config>;
   log: Logger;
   store: Store;
-  engine: FaceEngine;
+  engine: FaceEngine | FacePool;
   index: FaceIndex;
   clusterer: Clusterer;
   pipeline: Pipeline;
@@ -125,12 +125,14 @@ async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
 
 async function assembleStages(config: Readonly<Config>, log: Logger, store: Store): Promise<Parts> {
   const dir = config.storage.dir;
-  const engine = await FaceEngine.create({
+  const faceOpts = {
     detector: config.detector,
     inference: config.inference,
     modelDir: config.inference.modelDir ?? join(dir, 'models'),
     log: log.child({ module: 'faces' }),
-  });
+  };
+  const workers = config.inference.workers ?? 0;
+  const engine = workers > 0 ? await FacePool.create({ ...faceOpts, workers }) : await FaceEngine.create(faceOpts);
   const index = await FaceIndex.open({ dir, ...config.index, log: log.child({ module: 'index' }) });
   const synced = await index.syncWithStore(store);
   log.info({ ...synced, size: index.size }, 'index checked against the store');
@@ -144,7 +146,7 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
     config,
     log: log.child({ module: 'pipeline' }),
   });
-  const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'feed' }) });
+  const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
   return { config, log, store, engine, index, clusterer, pipeline, runner };
 }
 

@@ -4,3 +4,4 @@ export { loadImage, type LoadedImage } from './image.js';
 export { FaceEngine, type FaceResult, type Alignment, type Detection } from './engine.js';
 export { ensureModels, defaultModelDir, type ModelFiles } from './models.js';
 export type { Provider } from './sessions.js';
+export { FacePool } from './pool.js';

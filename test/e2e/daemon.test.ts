@@ -31,8 +31,14 @@ async function consistent(storage: string): Promise<{ faces: number; clusterable
   return { faces: c!.faces, clusterable: c!.clusterable, unassigned: u!.n };
 }
 
-test('three clips: two people, each listed once with both of their cameras', { timeout: 240_000 }, async () => {
-  const { file, storage } = makeConfig([female, male, both]);
+for (const workers of [0, 2]) {
+  test(`three clips: two people, each listed once with both of their cameras (inference workers: ${workers})`, { timeout: 240_000 }, async () => {
+    await threeClips(workers);
+  });
+}
+
+async function threeClips(workers: number): Promise<void> {
+  const { file, storage } = makeConfig([female, male, both], '', undefined, workers ? `  workers: ${workers}\n  threads: 1\n` : '');
   const d = startDaemon(file, ['--until-done']);
   const { code } = await d.exited;
   assert.equal(code, 0, d.output());
@@ -46,7 +52,7 @@ test('three clips: two people, each listed once with both of their cameras', { t
   const db = await consistent(storage);
   assert.equal(db.unassigned, 0);
   assert.equal(readStatusJson(storage)?.indexSize, db.clusterable);
-});
+}
 
 test('SIGTERM: exit 0 within the deadline and a consistent database', { timeout: 180_000 }, async () => {
   const { file, storage } = makeConfig([{ ...female, loop: true }], 'shutdown:\n  deadline: 10s\n');

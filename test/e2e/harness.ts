@@ -19,7 +19,7 @@ export interface Camera {
   rtspTransport?: 'tcp' | 'udp';
 }
 
-export function makeConfig(cameras: Camera[], extra = '', dir = mkdtempSync(join(tmpdir(), 'faceidx-e2e-'))): { dir: string; file: string; storage: string } {
+export function makeConfig(cameras: Camera[], extra = '', dir = mkdtempSync(join(tmpdir(), 'faceidx-e2e-')), inference = ''): { dir: string; file: string; storage: string } {
   const storage = join(dir, 'state');
   const cams = cameras
     .map((c) => `  - id: ${c.id}\n    url: ${JSON.stringify(c.url)}\n    fps: ${c.fps ?? 4}\n${c.loop ? '    loop: true\n' : ''}${c.decode ? `    decode: ${c.decode}\n` : ''}${c.rtspTransport ? `    rtspTransport: ${c.rtspTransport}\n` : ''}`)
@@ -27,7 +27,7 @@ export function makeConfig(cameras: Camera[], extra = '', dir = mkdtempSync(join
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
-    `storage:\n  dir: ${storage}\ncameras:\n${cams || '  []\n'}inference:\n  device: cpu\n  modelDir: ${MODEL_DIR}\nclustering:\n  minFaces: 2\nlogging:\n  level: info\n${extra}`,
+    `storage:\n  dir: ${storage}\ncameras:\n${cams || '  []\n'}inference:\n  device: cpu\n  modelDir: ${MODEL_DIR}\n${inference}clustering:\n  minFaces: 2\nlogging:\n  level: info\n${extra}`,
   );
   return { dir, file, storage };
 }
