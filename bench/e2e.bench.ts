@@ -4,7 +4,8 @@
  * frames. Files are read as fast as the pipeline takes them, so
  *   cameras sustained at 1 fps = K x clip seconds / wall seconds
  * i.e. how many live cameras this machine keeps up with. Also faces/s through the whole flow.
- * Run: node --import tsx bench/e2e.bench.ts   (FACEIDX_BENCH_CAMERAS=K, default 4)
+ * Run: node --import tsx bench/e2e.bench.ts   (FACEIDX_BENCH_CAMERAS=K, default 4;
+ *   FACEIDX_BENCH_THREADS, FACEIDX_BENCH_WORKERS: inference.threads and inference.workers)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ async function run(decode: 'keyframes' | 'all', clipSeconds: number) {
   const dir = mkdtempSync(join(tmpdir(), 'faceidx-bench-e2e-'));
   const cams = Array.from({ length: CAMERAS }, (_, i) => `  - id: cam${i}\n    url: ${CLIP}\n    fps: 1\n    decode: ${decode}\n`).join('');
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `storage:\n  dir: ${join(dir, 'state')}\ncameras:\n${cams}inference:\n  device: cpu\n  threads: ${process.env.FACEIDX_BENCH_THREADS ?? 0}\n  modelDir: ${MODELS}\nlogging:\n  level: warn\n`);
+  writeFileSync(config, `storage:\n  dir: ${join(dir, 'state')}\ncameras:\n${cams}inference:\n  device: cpu\n  threads: ${process.env.FACEIDX_BENCH_THREADS ?? 0}\n  workers: ${process.env.FACEIDX_BENCH_WORKERS ?? 0}\n  modelDir: ${MODELS}\nlogging:\n  level: warn\n`);
   const cmd = `${JSON.stringify(process.execPath)} --import tsx src/main.ts run --config ${JSON.stringify(config)} --until-done; s=$?; times; exit $s`;
   const t0 = performance.now();
   const r = spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8' });

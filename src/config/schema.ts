@@ -91,7 +91,8 @@ export const configSchema = z.strictObject({
       /**
        * Run face inference in this many worker threads, each with its own models and `threads`
        * onnxruntime threads: the main thread stays free and several cores work on several
-       * cameras' frames at once. 0 (the default) runs inference in the main thread.
+       * cameras' frames at once. 0 runs inference in the main thread. Default: 2 on machines with
+       * 2 or more cores (each with 1 onnxruntime thread unless `threads` is set), else 0.
        */
       workers: z.number().int().min(0).max(64).optional(),
       /** Faces embedded together. */

@@ -6,6 +6,7 @@
  * scheduled re-clusters and retention.
  */
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { createLogger, type Logger } from '../log/logger.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -125,13 +126,15 @@ async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
 
 async function assembleStages(config: Readonly<Config>, log: Logger, store: Store): Promise<Parts> {
   const dir = config.storage.dir;
+  const workers = config.inference.workers ?? (availableParallelism() >= 2 ? 2 : 0);
+  // Several workers each with onnxruntime's default thread count would oversubscribe the cores.
+  const inference = workers > 0 && config.inference.threads === 0 ? { ...config.inference, threads: 1 } : config.inference;
   const faceOpts = {
     detector: config.detector,
-    inference: config.inference,
+    inference,
     modelDir: config.inference.modelDir ?? join(dir, 'models'),
     log: log.child({ module: 'faces' }),
   };
-  const workers = config.inference.workers ?? 0;
   const engine = workers > 0 ? await FacePool.create({ ...faceOpts, workers }) : await FaceEngine.create(faceOpts);
   const index = await FaceIndex.open({ dir, ...config.index, log: log.child({ module: 'index' }) });
   const synced = await index.syncWithStore(store);

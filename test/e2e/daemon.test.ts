@@ -38,7 +38,7 @@ for (const workers of [0, 2]) {
 }
 
 async function threeClips(workers: number): Promise<void> {
-  const { file, storage } = makeConfig([female, male, both], '', undefined, workers ? `  workers: ${workers}\n  threads: 1\n` : '');
+  const { file, storage } = makeConfig([female, male, both], '', undefined, `  workers: ${workers}\n`);
   const d = startDaemon(file, ['--until-done']);
   const { code } = await d.exited;
   assert.equal(code, 0, d.output());
