@@ -133,6 +133,7 @@ export class FacePool {
     this.closing = true;
     await Promise.all(
       this.slots.map(async (s) => {
+        if (s.worker.threadId < 0) return; // already exited (a crash whose replacement never started)
         const exited = new Promise((r) => s.worker.once('exit', r));
         s.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
         const timer = setTimeout(() => void s.worker.terminate(), 5000);
