@@ -41,7 +41,7 @@ async function run(decode: 'keyframes' | 'all', clipSeconds: number) {
   const dir = mkdtempSync(join(tmpdir(), 'faceidx-bench-e2e-'));
   const cams = Array.from({ length: CAMERAS }, (_, i) => `  - id: cam${i}\n    url: ${CLIP}\n    fps: 1\n    decode: ${decode}\n`).join('');
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `storage:\n  dir: ${join(dir, 'state')}\ncameras:\n${cams}inference:\n  device: cpu\n  threads: ${process.env.FACEIDX_BENCH_THREADS ?? 0}\n  workers: ${process.env.FACEIDX_BENCH_WORKERS ?? 0}\n  modelDir: ${MODELS}\nlogging:\n  level: warn\n`);
+  writeFileSync(config, `storage:\n  dir: ${join(dir, 'state')}\ncameras:\n${cams}inference:\n  device: cpu\n${process.env.FACEIDX_BENCH_THREADS ? `  threads: ${process.env.FACEIDX_BENCH_THREADS}\n` : ''}${process.env.FACEIDX_BENCH_WORKERS ? `  workers: ${process.env.FACEIDX_BENCH_WORKERS}\n` : ''}  modelDir: ${MODELS}\nlogging:\n  level: warn\n`);
   const cmd = `${JSON.stringify(process.execPath)} --import tsx src/main.ts run --config ${JSON.stringify(config)} --until-done; s=$?; times; exit $s`;
   const t0 = performance.now();
   const r = spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8' });
