@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { FaceEngine, loadImage } from '../faces/index.js';
+import { euclidean } from '../index/distance.js';
 import { silentLogger } from '../log/logger.js';
 import { withContext } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, parseIntOption, printJson, printText, type ConfigOption } from './output.js';
@@ -18,12 +19,7 @@ export class NearestPeople {
   constructor(private readonly query: Float32Array) {}
 
   offer(faceId: number, personId: number, d: Float32Array): void {
-    let sum = 0;
-    for (let i = 0; i < d.length; i++) {
-      const x = d[i]! - this.query[i]!;
-      sum += x * x;
-    }
-    const distance = Math.sqrt(sum);
+    const distance = euclidean(d, this.query);
     const cur = this.best.get(personId);
     if (!cur || distance < cur.distance) this.best.set(personId, { personId, distance, faceId });
   }

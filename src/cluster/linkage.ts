@@ -14,6 +14,7 @@
  * (so A~B and B~C never chain A and C together unless A~C holds on average); never across a
  * cannot-link.
  */
+import { euclidean } from '../index/distance.js';
 
 export interface LinkageInput {
   /** Cluster label per node; nodes with `skip(label)` true are ignored. */
@@ -110,12 +111,7 @@ export function meanDistance(a: readonly number[], b: readonly number[], vec: (n
     for (const y of b) {
       const vy = vec(y);
       if (!vy) continue;
-      let s = 0;
-      for (let i = 0; i < vx.length; i++) {
-        const d = vx[i]! - vy[i]!;
-        s += d * d;
-      }
-      sum += Math.sqrt(s);
+      sum += euclidean(vx, vy);
       count++;
     }
   }

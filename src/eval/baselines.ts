@@ -4,16 +4,9 @@
  * included, Chinese whispers with 100 iterations at random nodes).
  */
 import { chineseWhispers, mulberry32, type Edge } from '../cluster/chinese-whispers.js';
+import { squaredEuclidean } from '../index/distance.js';
 
-/** Squared Euclidean distance. */
-function dist2(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const t = a[i]! - b[i]!;
-    s += t * t;
-  }
-  return s;
-}
+const dist2 = squaredEuclidean;
 
 /** Neighbours of every point within `radius` (self excluded), by brute force. */
 export function radiusNeighbours(points: readonly Float32Array[], radius: number): number[][] {

@@ -93,11 +93,7 @@ export function tenFold(dist: Array<number | null>, pairs: LfwPair[]): FoldResul
   return { accuracy: mean, std, threshold: ts.reduce((a, b) => a + b, 0) / ts.length, foldAccuracies: accs };
 }
 
-export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(s);
-}
+export { euclidean } from '../index/distance.js';
 
 /** Index of the face whose box centre is nearest the image centre (LFW's label convention). */
 export function nearestCentre(boxes: Array<{ x: number; y: number; width: number; height: number }>, width: number, height: number): number {

@@ -63,11 +63,4 @@ export function syntheticFaces(opts: SyntheticOptions): SyntheticSet {
 }
 
 /** Euclidean distance. */
-export function l2(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const t = a[i]! - b[i]!;
-    s += t * t;
-  }
-  return Math.sqrt(s);
-}
+export { euclidean as l2 } from '../index/distance.js';
