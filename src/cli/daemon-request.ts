@@ -22,7 +22,8 @@ export async function askDaemon(store: Store, kind: RequestKind, args: Record<st
   for (;;) {
     const r = await store.requests.get(id);
     if (r?.doneAt != null) {
-      if (r.error) throw new FaceidxError(r.error.code as ErrorCode, r.error.message.replace(/ \(fix: .*\)$/, ''), fixOf(r.error.message));
+      // The daemon's message already carries its fix: rethrow it as it is, with its code.
+      if (r.error) throw new FaceidxError(r.error.code as ErrorCode, r.error.message);
       return r.result;
     }
     if (Date.now() > deadline) {
@@ -36,8 +37,4 @@ export async function askDaemon(store: Store, kind: RequestKind, args: Record<st
 export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env['FACEIDX_REQUEST_TIMEOUT_MS']);
   return Number.isFinite(n) && n > 0 ? n : 60_000;
-}
-
-function fixOf(message: string): string | undefined {
-  return / \(fix: (.*)\)$/.exec(message)?.[1];
 }

@@ -42,7 +42,7 @@ export class CameraRunner {
     const known = await store.cameras.get(camera.id);
     if (known && known.url !== url) await store.cameras.resetProgress(camera.id);
     await store.cameras.upsert({ id: camera.id, url, kind });
-    const progress = known && known.url === url ? await store.cameras.progress(camera.id) : undefined;
+    const progress = await store.cameras.progress(camera.id); // none after the reset above
     const finite = (kind === 'file' && !camera.loop) || (kind === 'folder' && !camera.watch);
     if (finite && progress?.done) {
       log.info({ camera: camera.id }, 'feed already processed to its end; not reading it again');
