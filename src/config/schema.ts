@@ -73,13 +73,16 @@ export const configSchema = z.strictObject({
       /** Largest image side handled; bigger frames are downscaled first. */
       maxImageSide: z.number().int().min(64).max(16384).default(4096),
       /**
-       * Second detector pass with the frame centred on a canvas `padFactor` times its longer side
-       * (the SSD misses faces that fill the frame): `off`, `empty` (only when the first pass found
-       * no face) or `always` (costs a second detector run per frame).
+       * Extra detector passes with the frame centred on a larger canvas (the SSD misses faces that
+       * fill the frame, like passport photos or a face right in front of a doorbell camera):
+       * `off`, `empty` (only while no face was found: the passes run in order and stop at the
+       * first that finds one) or `always` (every pass on every frame, merged).
        */
       padPass: z.enum(['off', 'empty', 'always']).default('empty'),
-      /** Canvas size of the padded pass, as a multiple of the frame's longer side. */
-      padFactor: z.number().min(1.1).max(4).default(2),
+      /** Canvas sizes of the padded passes, as multiples of the frame's longer side, in order. */
+      padFactors: z.array(z.number().min(1.1).max(4)).min(1).max(4).default([2, 3]),
+      /** Last resort after the padded passes: the largest one again on the mirrored frame. */
+      padMirror: z.boolean().default(true),
     })
     .prefault({}),
   inference: z

@@ -93,3 +93,20 @@ export function mergeDetections<T extends { box: Rect; score: number }>(dets: T[
   for (const d of sorted) if (kept.every((k) => rectIou(k.box, d.box) <= iouThreshold)) kept.push(d);
   return kept;
 }
+
+export interface PadPassPlan {
+  factor: number;
+  mirror: boolean;
+}
+
+/** The padded passes after the plain one: each factor in order, then the largest again mirrored. */
+export function padPasses(factors: readonly number[], mirror: boolean): PadPassPlan[] {
+  const plan = factors.map((factor) => ({ factor, mirror: false }));
+  if (mirror && factors.length > 0) plan.push({ factor: Math.max(...factors), mirror: true });
+  return plan;
+}
+
+/** A candidate found on the mirrored input, in the unmirrored canvas (x -> 1 - x). */
+export function unmirror(c: Candidate): Candidate {
+  return { ...c, xmin: 1 - c.xmax, xmax: 1 - c.xmin };
+}

@@ -3,9 +3,9 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { CHIP_SIZE, chipTransform, clipFloor, eyeDistance, faceapiAlignRect, landmarksToImage, type Point } from './align.js';
 import { Batcher } from './batcher.js';
-import { decodeSsd, mergeDetections, nms, toImageRect } from './detect.js';
+import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } from './detect.js';
 import { ensureModels, readAnchors } from './models.js';
-import { centeredCanvas, laplacianVariance, letterboxCanvas, packNchw, resampleCanvas, warpSimilarity, type Canvas, type Rect, type RgbImage } from './preprocess.js';
+import { centeredCanvas, laplacianVariance, letterboxCanvas, mirrorChip, packNchw, resampleCanvas, warpSimilarity, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { openSessions, run, type Provider, type Sessions } from './sessions.js';
 
 export type Alignment = 'similarity' | 'faceapi';
@@ -52,25 +52,32 @@ export class FaceEngine {
     return this.sessions.provider;
   }
 
-  /** One detector pass over `canvas` (image pixels out). */
-  async detectPass(img: RgbImage, canvas: Canvas, minScore: number): Promise<Detection[]> {
+  /** One detector pass over `canvas` (image pixels out); `mirror` runs it on the mirrored input. */
+  async detectPass(img: RgbImage, canvas: Canvas, minScore: number, mirror = false): Promise<Detection[]> {
     const chip = resampleCanvas(img, canvas, { x: 0, y: 0, width: img.width, height: img.height }, DET_SIZE);
+    if (mirror) mirrorChip(chip, DET_SIZE);
     const input = new Float32Array(3 * DET_SIZE * DET_SIZE);
     packNchw(chip, DET_SIZE, 'ssd', input, 0);
     const out = await run(this.sessions.detector, input, [1, 3, DET_SIZE, DET_SIZE]);
     const cands = nms(decodeSsd(out.boxes!, out.logits!, this.anchors, 0, minScore), this.detector.nmsIou);
-    return cands.map((c) => ({ box: toImageRect(c, canvas, img.width, img.height), score: c.score }));
+    return cands.map((c) => ({ box: toImageRect(mirror ? unmirror(c) : c, canvas, img.width, img.height), score: c.score }));
   }
 
-  /** Face boxes: the letterbox pass, then (per detector.padPass) a pass on a padded canvas. */
+  /**
+   * Face boxes of at least detector.minFaceSize: the letterbox pass, then (per detector.padPass)
+   * the padded passes; with `empty` they stop at the first pass that finds a face.
+   */
   async detect(img: RgbImage): Promise<Detection[]> {
-    const { minScore, padPass, padFactor, nmsIou, minFaceSize } = this.detector;
-    let dets = await this.detectPass(img, letterboxCanvas(img.width, img.height), minScore);
-    if (padPass === 'always' || (padPass === 'empty' && dets.length === 0)) {
-      const padded = await this.detectPass(img, letterboxCanvas(img.width, img.height, padFactor), minScore);
-      dets = mergeDetections([...dets, ...padded], nmsIou);
+    const { minScore, padPass, padFactors, padMirror, nmsIou, minFaceSize } = this.detector;
+    const big = (ds: Detection[]) => ds.filter((d) => d.box.height >= minFaceSize && d.box.width >= 1);
+    let dets = big(await this.detectPass(img, letterboxCanvas(img.width, img.height), minScore));
+    if (padPass === 'off') return dets;
+    for (const pass of padPasses(padFactors, padMirror)) {
+      if (padPass === 'empty' && dets.length > 0) break;
+      const found = big(await this.detectPass(img, letterboxCanvas(img.width, img.height, pass.factor), minScore, pass.mirror));
+      dets = mergeDetections([...dets, ...found], nmsIou);
     }
-    return dets.filter((d) => d.box.height >= minFaceSize && d.box.width >= 1);
+    return dets;
   }
 
   /** 68 landmarks per detection (one batched run), in image pixels. */

@@ -100,6 +100,23 @@ function interpolateRow(data: Uint8Array, width: number, iy: number, xl: Int32Ar
  * or centred in a canvas `pad` times its longer side (a second detector pass for faces that
  * fill the frame).
  */
+/** Mirrors a square channels-last chip left to right, in place. */
+export function mirrorChip(chip: Float32Array, size: number): Float32Array {
+  for (let y = 0; y < size; y++) {
+    const row = y * size * 3;
+    for (let x = 0; x < size >> 1; x++) {
+      const a = row + x * 3;
+      const b = row + (size - 1 - x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const t = chip[a + c]!;
+        chip[a + c] = chip[b + c]!;
+        chip[b + c] = t;
+      }
+    }
+  }
+  return chip;
+}
+
 export function letterboxCanvas(width: number, height: number, pad = 1): Canvas {
   const longer = Math.max(width, height);
   if (pad <= 1) return { ox: 0, oy: 0, side: longer };

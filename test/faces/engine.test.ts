@@ -10,11 +10,13 @@ import { FaceEngine, loadImage } from '../../src/faces/index.js';
 import { isFaceidxError } from '../../src/errors.js';
 import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { embedFile } from '../../src/cli/embed.js';
+import { rectIou } from '../../src/faces/detect.js';
+import { letterboxCanvas } from '../../src/faces/preprocess.js';
 
 const require = createRequire(import.meta.url);
 const demo = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 const SAMPLE = join(demo, 'sample1.jpg');
-const detector = { minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'empty' as const, padFactor: 2 };
+const detector = { minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'empty' as const, padFactors: [2, 3], padMirror: true };
 const inference = { device: 'cpu' as const, threads: 0, batchSize: 8, batchWait: 20, align: 'similarity' as const };
 
 let dir: string;
@@ -86,6 +88,15 @@ test('a face that fills the frame is found by the padded pass', async () => {
     await e.close();
   }
   assert.equal((await engine.analyze(tight)).length, 1);
+});
+
+test('the mirrored padded pass finds the same faces in the same places', async () => {
+  const img = await loadImage(SAMPLE);
+  const canvas = letterboxCanvas(img.width, img.height, 2);
+  const plain = await engine.detectPass(img, canvas, 0.3);
+  const mirrored = await engine.detectPass(img, canvas, 0.5, true);
+  assert.ok(mirrored.length >= 2);
+  for (const m of mirrored) assert.ok(Math.max(...plain.map((p) => rectIou(m.box, p.box))) > 0.6, `no plain box under ${JSON.stringify(m.box)}`);
 });
 
 test('bad input: missing, empty, truncated and non-image files give per-file errors; others still work', async () => {

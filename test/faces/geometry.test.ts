@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applySimilarity, chipTemplate, chipTransform, clipFloor, DLIB_TEMPLATE5, faceapiAlignRect, fitSimilarity, TEMPLATE5_FROM_68, type Point } from '../../src/faces/align.js';
-import { decodeSsd, iou, mergeDetections, nms, toImageRect } from '../../src/faces/detect.js';
-import { centeredCanvas, laplacianVariance, letterboxCanvas, resampleCanvas, warpSimilarity } from '../../src/faces/preprocess.js';
+import { decodeSsd, iou, mergeDetections, nms, padPasses, toImageRect, unmirror } from '../../src/faces/detect.js';
+import { centeredCanvas, laplacianVariance, letterboxCanvas, mirrorChip, resampleCanvas, warpSimilarity } from '../../src/faces/preprocess.js';
 
 const cand = (score: number, y0: number, x0: number, y1: number, x1: number) => ({ score, ymin: y0, xmin: x0, ymax: y1, xmax: x1 });
 
@@ -101,4 +101,22 @@ test('laplacianVariance is 0 on a flat chip and grows with detail', () => {
   assert.equal(laplacianVariance(flat, 10), 0);
   const check = Float32Array.from({ length: 300 }, (_, i) => (Math.floor(i / 3) % 2 === 0 ? 0 : 255));
   assert.ok(laplacianVariance(check, 10) > 1000);
+});
+
+test('padPasses: the factors in order, then the largest mirrored; no mirror when asked', () => {
+  assert.deepEqual(padPasses([2, 3], true), [{ factor: 2, mirror: false }, { factor: 3, mirror: false }, { factor: 3, mirror: true }]);
+  assert.deepEqual(padPasses([3, 1.5], true).at(-1), { factor: 3, mirror: true });
+  assert.deepEqual(padPasses([2], false), [{ factor: 2, mirror: false }]);
+});
+
+test('a box found on the mirrored input maps back to the same place on the canvas', () => {
+  const c = { score: 0.9, ymin: 0.1, xmin: 0.2, ymax: 0.5, xmax: 0.45 };
+  assert.deepEqual(unmirror(c), { score: 0.9, ymin: 0.1, xmin: 0.55, ymax: 0.5, xmax: 0.8 });
+  // mirrorChip moves a pixel at column x to column size-1-x (all three channels), rows untouched.
+  const size = 5;
+  const chip = new Float32Array(size * size * 3);
+  chip.set([1, 2, 3], (2 * size + 1) * 3);
+  mirrorChip(chip, size);
+  assert.deepEqual([...chip.subarray((2 * size + 3) * 3, (2 * size + 4) * 3)], [1, 2, 3]);
+  assert.equal(chip.reduce((a, v) => a + v, 0), 6);
 });
