@@ -53,17 +53,18 @@ function listImages(dir: string): Array<[string, string]> {
   return out;
 }
 
-function cacheFile(opts: EvalOptions, dir: string, align: string): string {
+/** One cache file per folder, crop and detector settings (another detector finds other faces). */
+function cacheFile(opts: EvalOptions, dir: string, align: string, detector: object): string {
   const base = opts.cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'faceidx', 'eval');
   mkdirSync(base, { recursive: true });
-  return join(base, `${createHash('sha1').update(`${resolve(dir)}|${align}`).digest('hex').slice(0, 16)}.json`);
+  return join(base, `${createHash('sha1').update(`${resolve(dir)}|${align}|${JSON.stringify(detector)}`).digest('hex').slice(0, 16)}.json`);
 }
 
 async function describe(images: Array<[string, string]>, opts: EvalOptions, dir: string): Promise<Map<string, Cached>> {
   // batchWait is given explicitly: engineSettings re-parses the parsed config, so a default of
   // 50 (ms) would be read again as 50 seconds (reported to the faces stage).
-  const { engine, align } = await createCliEngine({ ...opts, align: opts.align ?? 'faceapi' }, { batchWait: 5 });
-  const file = cacheFile(opts, dir, align);
+  const { engine, align, config } = await createCliEngine(opts, { batchWait: 5 });
+  const file = cacheFile(opts, dir, align, config.detector);
   let cache: Record<string, Cached> = {};
   try {
     cache = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Cached>;

@@ -102,8 +102,11 @@ export const configSchema = z.strictObject({
       batchSize: z.number().int().min(1).max(1024).default(32),
       /** Longest wait for a batch to fill. */
       batchWait: duration.default(50),
-      /** Face crop for the descriptor: `similarity` (dlib's 5-point chip) or `faceapi` (face-api's crop). */
-      align: z.enum(['similarity', 'faceapi']).default('similarity'),
+      /**
+       * Face crop for the descriptor: `dlib68` (dlib's chip fitted to 33 of the 68 landmarks),
+       * `similarity` (dlib's 5-point chip) or `faceapi` (face-api's own crop, for parity).
+       */
+      align: z.enum(['dlib68', 'similarity', 'faceapi']).default('dlib68'),
       /** Where built ONNX models are cached; default `<storage.dir>/models`. */
       modelDir: z.string().min(1).optional(),
     })

@@ -1,6 +1,6 @@
 /**
  * Pure geometry between the detector, the landmark net and the descriptor net:
- * face-api's crops (for parity) and dlib's 5-point similarity chip.
+ * face-api's crops (for parity) and dlib's similarity chips (from 5 or from 68 landmarks).
  */
 import type { Rect, Similarity } from './preprocess.js';
 
@@ -20,6 +20,29 @@ export const DLIB_TEMPLATE5: readonly Point[] = [
 
 /** The 68-point indices matching the template: image-right eye outer/inner, image-left eye outer/inner, nose base. */
 export const TEMPLATE5_FROM_68 = [45, 42, 36, 39, 33] as const;
+
+/** dlib's mean face for points 17..67 of the 68-point layout on the unit square (get_face_chip_details). */
+const DLIB_MEAN68_X = [
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124,
+  0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036,
+  0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918,
+  0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149,
+  0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721,
+  0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874,
+  0.553364, 0.490127, 0.42689,
+];
+const DLIB_MEAN68_Y = [
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891,
+  0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326,
+  0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733,
+  0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099,
+  0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
+  0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746,
+  0.784792, 0.824182, 0.831803, 0.824182,
+];
+
+/** The points dlib's 68-landmark chip is fitted to: nose, eyes and upper lip (27..54, 60..64). */
+export const DLIB68_CHIP_POINTS: readonly number[] = [...Array.from({ length: 28 }, (_, i) => 27 + i), 60, 61, 62, 63, 64];
 
 /** face-api's `clipAtImageBorders(...).floor()`: the integer crop that feeds the landmark net. */
 export function clipFloor(box: Rect, width: number, height: number): Rect {
@@ -116,8 +139,22 @@ export function chipTemplate(size = CHIP_SIZE, padding = CHIP_PADDING): Point[] 
   return DLIB_TEMPLATE5.map(([x, y]) => [((padding + x) / (2 * padding + 1)) * size, ((padding + y) / (2 * padding + 1)) * size]);
 }
 
-/** dlib's chip: the similarity mapping chip pixels -> image pixels from the 68 landmarks. */
+/** dlib's 5-point chip: the similarity mapping chip pixels -> image pixels, fitted to 5 of the 68 landmarks. */
 export function chipTransform(pts: Point[], size = CHIP_SIZE, padding = CHIP_PADDING): Similarity {
   const src = TEMPLATE5_FROM_68.map((i) => pts[i]!);
   return fitSimilarity(chipTemplate(size, padding), src);
+}
+
+/** dlib's mean-face positions of DLIB68_CHIP_POINTS on a `size` chip with `padding`. */
+export function chipTemplate68(size = CHIP_SIZE, padding = CHIP_PADDING): Point[] {
+  const at = (v: number) => ((padding + v) / (2 * padding + 1)) * size;
+  return DLIB68_CHIP_POINTS.map((i) => [at(DLIB_MEAN68_X[i - 17]!), at(DLIB_MEAN68_Y[i - 17]!)]);
+}
+
+/**
+ * dlib's chip from 68 landmarks (get_face_chip_details given a 68-point shape): the least-squares
+ * similarity over 33 points of nose, eyes and upper lip, so the noise of single landmarks averages out.
+ */
+export function chipTransform68(pts: Point[], size = CHIP_SIZE, padding = CHIP_PADDING): Similarity {
+  return fitSimilarity(chipTemplate68(size, padding), DLIB68_CHIP_POINTS.map((i) => pts[i]!));
 }

@@ -24,7 +24,7 @@ export interface EngineCliOptions {
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'take detector/inference settings (and the model folder) from this config file')
-    .option('--align <mode>', 'descriptor crop: similarity (dlib 5-point chip) or faceapi (face-api\'s crop)')
+    .option('--align <mode>', 'descriptor crop: dlib68 (dlib chip from 68 landmarks, default), similarity (dlib 5-point chip) or faceapi (face-api\'s crop)')
     .option('--device <device>', 'auto | cpu | cuda | webgpu')
     .option('--threads <n>', 'onnxruntime threads (0: its choice)', (v) => Number(v))
     .option('--min-score <s>', 'detection score threshold, 0-1', (v) => Number(v))

@@ -1,14 +1,14 @@
 /** FaceEngine: detect -> landmarks -> align -> embed on onnxruntime-node sessions. */
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { CHIP_SIZE, chipTransform, clipFloor, eyeDistance, faceapiAlignRect, landmarksToImage, type Point } from './align.js';
+import { CHIP_SIZE, chipTransform, chipTransform68, clipFloor, eyeDistance, faceapiAlignRect, landmarksToImage, type Point } from './align.js';
 import { Batcher } from './batcher.js';
 import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } from './detect.js';
 import { ensureModels, readAnchors } from './models.js';
 import { centeredCanvas, laplacianVariance, letterboxCanvas, mirrorChip, packNchw, resampleCanvas, warpSimilarity, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { openSessions, run, type Provider, type Sessions } from './sessions.js';
 
-export type Alignment = 'similarity' | 'faceapi';
+export type Alignment = 'dlib68' | 'similarity' | 'faceapi';
 
 export interface FaceResult {
   box: Rect;
@@ -96,6 +96,7 @@ export class FaceEngine {
 
   /** The 150x150 chip (channels-last RGB floats) for one face. */
   chip(img: RgbImage, points: Point[], crop: Rect, align: Alignment): Float32Array | null {
+    if (align === 'dlib68') return warpSimilarity(img, chipTransform68(points), CHIP_SIZE);
     if (align === 'similarity') return warpSimilarity(img, chipTransform(points), CHIP_SIZE);
     const r = faceapiAlignRect(points, crop, img.width, img.height);
     if (r.width <= 0 || r.height <= 0) return null;

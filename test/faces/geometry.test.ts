@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applySimilarity, chipTemplate, chipTransform, clipFloor, DLIB_TEMPLATE5, faceapiAlignRect, fitSimilarity, TEMPLATE5_FROM_68, type Point } from '../../src/faces/align.js';
+import { applySimilarity, chipTemplate, chipTemplate68, chipTransform, chipTransform68, clipFloor, DLIB68_CHIP_POINTS, DLIB_TEMPLATE5, faceapiAlignRect, fitSimilarity, TEMPLATE5_FROM_68, type Point } from '../../src/faces/align.js';
 import { decodeSsd, iou, mergeDetections, nms, padPasses, toImageRect, unmirror } from '../../src/faces/detect.js';
 import { centeredCanvas, laplacianVariance, letterboxCanvas, mirrorChip, resampleCanvas, warpSimilarity } from '../../src/faces/preprocess.js';
 
@@ -80,6 +80,32 @@ test('the similarity chip puts the five landmarks on dlib\'s template (150 px, p
   const [cx, cy] = tpl[4]!;
   assert.ok(chip[(Math.round(cy) * 150 + Math.round(cx)) * 3]! > 200);
   assert.equal(chip[(10 * 150 + 10) * 3], 0);
+});
+
+test('the dlib68 chip fits 33 landmarks to dlib\'s mean face, and one noisy landmark moves it little', () => {
+  const tpl = chipTemplate68(150, 0.25);
+  assert.equal(tpl.length, 33);
+  assert.deepEqual(DLIB68_CHIP_POINTS.slice(0, 3), [27, 28, 29]);
+  // nose tip (point 30) of the mean face sits on the chip's vertical centre line, below the eyes
+  const nose = tpl[DLIB68_CHIP_POINTS.indexOf(30)]!;
+  assert.ok(Math.abs(nose[0] - 75) < 1 && nose[1] > 75);
+  const m = { a: 1.7 * Math.cos(-0.2), b: 1.7 * Math.sin(-0.2), tx: 90, ty: 40 };
+  const pts: Point[] = Array.from({ length: 68 }, () => [0, 0]);
+  DLIB68_CHIP_POINTS.forEach((idx, k) => (pts[idx] = applySimilarity(m, tpl[k]!)));
+  const t = chipTransform68(pts);
+  for (const k of ['a', 'b', 'tx', 'ty'] as const) assert.ok(Math.abs(t[k] - m[k]) < 1e-9, k);
+  // one eye corner (point 36) off by 10 px moves the 33-point chip far less than the 5-point one
+  const shift = (s: { a: number; b: number; tx: number; ty: number }) => {
+    const p = applySimilarity(s, [75, 75]);
+    const q = applySimilarity(m, [75, 75]);
+    return Math.hypot(p[0] - q[0], p[1] - q[1]);
+  };
+  const off = (p: Point): Point => [p[0] + 10, p[1] + 10];
+  const pts68 = pts.map((p, i) => (i === 36 ? off(p) : p));
+  const pts5: Point[] = Array.from({ length: 68 }, () => [0, 0]);
+  TEMPLATE5_FROM_68.forEach((idx, k) => (pts5[idx] = applySimilarity(m, chipTemplate(150, 0.25)[k]!)));
+  pts5[36] = off(pts5[36]!);
+  assert.ok(shift(chipTransform68(pts68)) < 0.5 * shift(chipTransform(pts5)));
 });
 
 test('face-api crop helpers: clipFloor and the eye/mouth square bounded by the crop size', () => {
