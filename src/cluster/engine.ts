@@ -10,7 +10,8 @@
  * label changes. Only the affected neighbourhood is touched. A full re-cluster runs the CW core
  * over the whole graph from singletons.
  */
-import { chineseWhispersAdj, mulberry32, relabel, toAdjacency, Voter, type Adjacency, type Edge, type Rng } from './chinese-whispers.js';
+import { chineseWhispersAdj, mulberry32, relabel, toAdjacency, Voter, type Adjacency, type CwResult, type Edge, type Rng } from './chinese-whispers.js';
+import { chineseWhispersJob, type CwJob } from './threaded.js';
 import { matchClusters } from './identities.js';
 import { averageLinkageMerges } from './linkage.js';
 import { edgesFromKnn, edgeWeight, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
@@ -394,10 +395,28 @@ export class ClusterEngine {
    * arrival order; see CwOptions.firstPass). Cluster per node; -1 for removed faces.
    */
   batchClusters(iterations = 100, firstPass: 'random' | 'ordered' = 'ordered'): Int32Array {
+    const { superOf, job } = this.batchJob(iterations, firstPass);
+    const { adj, seed, ...rest } = job;
+    return this.finishBatch(superOf, chineseWhispersAdj(adj, { ...rest, rng: mulberry32(seed) }));
+  }
+
+  /**
+   * batchClusters with Chinese whispers in a worker thread once the graph has `threadAbove`
+   * nodes or more (default 20,000), so the event loop stays free; the same labels either way.
+   */
+  async batchClustersAsync(opts: { iterations?: number; firstPass?: 'random' | 'ordered'; threadAbove?: number } = {}): Promise<Int32Array> {
+    const { superOf, job } = this.batchJob(opts.iterations ?? 100, opts.firstPass ?? 'ordered');
+    return this.finishBatch(superOf, await chineseWhispersJob(job, opts.threadAbove ?? 20_000));
+  }
+
+  private batchJob(iterations: number, firstPass: 'random' | 'ordered'): { superOf: Int32Array; job: CwJob } {
     const { superOf, adj } = this.contracted();
     const cannot: Array<[number, number]> = [];
     for (const [a, list] of this.partners) for (const b of list) if (a < b) cannot.push([superOf[a]!, superOf[b]!]);
-    const result = chineseWhispersAdj(adj, { rng: mulberry32(this.opts.seed), iterations, cannotLink: cannot, firstPass, selfWeight: this.selfWeight });
+    return { superOf, job: { adj, seed: this.opts.seed, iterations, cannotLink: cannot, firstPass, selfWeight: this.selfWeight } };
+  }
+
+  private finishBatch(superOf: Int32Array, result: CwResult): Int32Array {
     const out = new Int32Array(this.graph.n);
     for (let i = 0; i < out.length; i++) out[i] = this.graph.alive[i] ? result.labels[superOf[i]!]! : -1;
     return this.mergeAll(out);

@@ -200,7 +200,8 @@ export class Clusterer {
       const t0 = performance.now();
       await this.dropForgotten();
       await this.loadConstraints();
-      const clusters = this.engine.batchClusters();
+      // Large graphs run Chinese whispers in a worker thread: the event loop stays free meanwhile.
+      const clusters = await this.engine.batchClustersAsync();
       const before = this.engine.currentLabels();
       const { personOf } = matchClusters(before, clusters);
       const temp = new Map<number, number>();

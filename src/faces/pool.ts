@@ -3,14 +3,14 @@
  * Each frame goes to the worker with the fewest frames in flight; a worker that dies is replaced
  * and its frames fail with a clear error (the feed goes on with the next frame).
  */
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { FaceidxError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Alignment, FaceResult } from './engine.js';
 import { ensureModels } from './models.js';
 import type { RgbImage } from './preprocess.js';
+import { startModuleWorker } from '../threads.js';
 
 export interface WorkerInit {
   index: number;
@@ -43,16 +43,8 @@ export interface PoolOptions {
   workers: number;
 }
 
-/**
- * Starts worker.js (built) or worker.ts (running from source through tsx: loader hooks are not
- * inherited by worker threads, so a small bootstrap registers tsx in the worker first).
- */
 function startWorker(init: WorkerInit): Worker {
-  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: init });
+  return startModuleWorker(import.meta.url, 'worker', init);
 }
 
 const toError = (r: { code?: string | undefined; message: string }) =>

@@ -98,3 +98,18 @@ test('joinDistance: one weak link does not pull a face in; a strong one does', (
   plain.insert(2, [{ id: 1, distance: 0.45 }]);
   assert.equal(plain.labelOf(2), plain.labelOf(1));
 });
+
+test('a batch run in a worker thread gives the same labels as in this thread, constraints included', async () => {
+  const set = hard();
+  const n = set.descriptors.length;
+  const eng = stream(set, [...Array(n).keys()]);
+  eng.setConstraints([[0, 1]], [[2, 3]]);
+  const here = eng.batchClusters();
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const threaded = await eng.batchClustersAsync({ threadAbove: 0 });
+  clearInterval(timer);
+  assert.deepEqual(Array.from(threaded), Array.from(here));
+  assert.ok(ticks > 0, 'the event loop ran while the worker worked');
+  assert.deepEqual(Array.from(await eng.batchClustersAsync()), Array.from(here), 'small graphs run in this thread');
+});
