@@ -37,3 +37,43 @@ export class ConstraintsRepository {
     await this.db.run('DELETE FROM constraints WHERE kind = ? AND face_a = ? AND face_b = ?', [kind, lo, hi]);
   }
 }
+
+/**
+ * Called inside the transaction that is about to delete faces: must-link groups (merges) that
+ * lose faces are linked again among their surviving faces, so a merge outlives the faces it was
+ * first recorded on (say, the oldest faces after retention purged them). Without this, deleting
+ * the face every link pointed at would silently undo the merge at the next re-cluster.
+ * `gone` tells which of the given face ids are about to be deleted. Returns the links added.
+ */
+export async function relinkMustLinkSurvivors(tx: TxHandle, gone: (faceIds: number[]) => Set<number> | Promise<Set<number>>, now = Date.now()): Promise<number> {
+  const links = await tx.all<{ a: number; b: number }>("SELECT face_a AS a, face_b AS b FROM constraints WHERE kind = 'must_link'");
+  if (links.length === 0) return 0;
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const { a, b } of links) {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  const doomed = await gone([...parent.keys()]);
+  if (doomed.size === 0) return 0;
+  const groups = new Map<number, number[]>();
+  for (const f of parent.keys()) (groups.get(find(f)) ?? groups.set(find(f), []).get(find(f))!).push(f);
+  let added = 0;
+  for (const members of groups.values()) {
+    if (!members.some((f) => doomed.has(f))) continue;
+    const left = members.filter((f) => !doomed.has(f)).sort((x, y) => x - y);
+    for (const f of left.slice(1)) {
+      const r = await tx.run('INSERT OR IGNORE INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?)', ['must_link', left[0]!, f, now]);
+      added += r.changes;
+    }
+  }
+  return added;
+}

@@ -1,5 +1,6 @@
 /** Face sightings: one row per detected face, with its descriptor and thumbnail. */
 import type { Database } from './db.js';
+import { relinkMustLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 
 /** What a face row says about the sighting (without its id, descriptor and thumbnail). */
@@ -145,10 +146,12 @@ export class FacesRepository {
     return rows.map(toRow);
   }
 
-  /** Deletes faces (their assignments and constraints go with them); returns how many. */
+  /** Deletes faces (their assignments and constraints go with them; merges are re-linked among the faces left); returns how many. */
   async deleteIds(ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
     return this.db.transaction(async (tx) => {
+      const doomed = new Set(ids);
+      await relinkMustLinkSurvivors(tx, (fs) => new Set(fs.filter((f) => doomed.has(f))));
       let n = 0;
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);

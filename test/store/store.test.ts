@@ -164,6 +164,26 @@ test('constraints are stored once per pair and vanish with their faces', async (
   await store.close();
 });
 
+test('a merge outlives the faces it was recorded on: purge, delete and erase re-link the faces left', async () => {
+  const store = await openStore(tmp());
+  await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
+  // One merge recorded as a star on the oldest face f1; f6 is cannot-linked to f1 only.
+  const [f1, f2, f3, f4, f5, f6] = (await store.faces.insertMany([1, 2, 3, 4, 5, 6].map((t) => face('a', t * 1000)))) as number[];
+  for (const f of [f2!, f3!, f4!, f5!]) await store.constraints.add('must_link', f1!, f);
+  await store.constraints.add('cannot_link', f1!, f6!);
+  const links = async () => (await store.constraints.list('must_link')).map((c) => [c.faceA, c.faceB]);
+  await store.people.purgeBefore(1500); // the hub f1 goes
+  assert.deepEqual(await links(), [[f2, f3], [f2, f4], [f2, f5]]);
+  await store.faces.deleteIds([f2!]);
+  assert.deepEqual(await links(), [[f3, f4], [f3, f5]]);
+  const p = await store.people.create();
+  await store.people.assign([[f3!, p], [f4!, p]]);
+  await store.people.erase(p); // f3 and f4 go; a lone f5 needs no link
+  assert.deepEqual(await links(), []);
+  assert.equal((await store.constraints.list('cannot_link')).length, 0, 'a cannot-link goes with its face');
+  await store.close();
+});
+
 test('a failed transaction leaves nothing behind and feed progress only moves forward', async () => {
   const store = await openStore(tmp());
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
