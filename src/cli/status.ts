@@ -9,6 +9,8 @@ import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, print
 export interface StatusReport {
   daemon: { running: boolean; pid: number | null; state: DaemonStatus['state'] | 'stopped'; startedAt: string | null; updatedAt: string | null };
   feeds: DaemonStatus['feeds'];
+  /** Frames through the faces stage since the daemon started (static: skipped, same empty scene). */
+  frames: DaemonStatus['frames'] | null;
   totals: { faces: number; clusterable: number; persons: number; indexSize: number | null; provider: string | null };
 }
 
@@ -24,6 +26,7 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
       updatedAt: isoTime(status?.updatedAt),
     },
     feeds: status?.feeds ?? [],
+    frames: running ? status!.frames : null,
     totals: { ...db, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
   };
 }
@@ -39,7 +42,8 @@ export function formatReport(r: StatusReport): string {
       )
     : '(no feeds)';
   const t = r.totals;
-  return `${head}\n\n${feeds}\n\nfaces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons}  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
+  const frames = r.frames ? `frames: ${r.frames.processed} (${r.frames.withFaces} with faces, ${r.frames.static ?? 0} skipped as the same empty scene)\n` : '';
+  return `${head}\n\n${feeds}\n\n${frames}faces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons}  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
 }
 
 export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {

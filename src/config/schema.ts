@@ -83,6 +83,12 @@ export const configSchema = z.strictObject({
       padFactors: z.array(z.number().min(1.1).max(4)).min(1).max(4).default([2, 3]),
       /** Last resort after the padded passes: the largest one again on the mirrored frame. */
       padMirror: z.boolean().default(true),
+      /**
+       * The daemon skips the detector on a frame of a fixed camera that shows the same scene as
+       * its last analysed frame without a face: no block of a 64x36 grid of grey means moved by
+       * this much (0-255). 0 analyses every frame. Saves the detector passes on empty, static scenes.
+       */
+      skipStatic: z.number().min(0).max(255).default(8),
     })
     .prefault({}),
   inference: z

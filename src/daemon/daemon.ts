@@ -237,7 +237,7 @@ function writeStatusSafely(p: Parts, startedAt: number, state: DaemonStatus['sta
       provider: p.engine.provider,
       indexSize: p.index.size,
       faces: { stored: c.facesStored, clusterable: c.facesClusterable, gated: c.facesGated, storeErrors: c.storeErrors },
-      frames: { processed: c.framesProcessed, withFaces: c.framesWithFaces },
+      frames: { processed: c.framesProcessed, withFaces: c.framesWithFaces, static: c.framesStatic },
       feeds: p.runner.statuses(),
     });
   } catch (err) {

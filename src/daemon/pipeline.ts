@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
 import type { Store, NewFace } from '../store/index.js';
 import { faceThumbnail } from './thumbnail.js';
+import { sameScene, sceneSignature } from '../feed/scene.js';
 
 export interface FrameLike {
   cameraId: string;
@@ -59,6 +60,8 @@ export interface PipelineDeps {
 
 export interface PipelineCounters {
   framesProcessed: number;
+  /** Frames that skipped the detector: the same scene as the camera's last frame without a face. */
+  framesStatic: number;
   framesWithFaces: number;
   facesStored: number;
   facesClusterable: number;
@@ -70,6 +73,7 @@ export interface PipelineCounters {
 export class Pipeline {
   readonly counters: PipelineCounters = {
     framesProcessed: 0,
+    framesStatic: 0,
     framesWithFaces: 0,
     facesStored: 0,
     facesClusterable: 0,
@@ -78,6 +82,8 @@ export class Pipeline {
     storeErrors: 0,
   };
   private sink: Promise<unknown> = Promise.resolve();
+  /** Per camera: the signature of the last frame analysed that had no face. */
+  private readonly emptyScene = new Map<string, Float32Array>();
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -86,11 +92,31 @@ export class Pipeline {
    * clustered; returns false when storing failed (the frame's faces are lost, nothing else).
    */
   async processFrame(frame: FrameLike): Promise<boolean> {
-    const faces = await this.deps.analyzer.analyze(frame);
+    const faces = await this.analyze(frame);
     this.counters.framesProcessed++;
     if (faces.length > 0) this.counters.framesWithFaces++;
     const records = await this.toRecords(frame, faces);
     return this.serialised(() => this.storeIndexCluster(frame, records));
+  }
+
+  /**
+   * The faces stage, unless detector.skipStatic is on and the frame shows the same scene as this
+   * camera's last analysed frame without a face (then no face, without running the detector).
+   * Frames are compared with that analysed frame, not the previous one, so a slow change adds up.
+   */
+  private async analyze(frame: FrameLike): Promise<AnalyzedFace[]> {
+    const threshold = this.deps.config.detector.skipStatic;
+    if (threshold <= 0) return this.deps.analyzer.analyze(frame);
+    const sig = sceneSignature(frame);
+    const empty = this.emptyScene.get(frame.cameraId);
+    if (empty && sameScene(empty, sig, threshold)) {
+      this.counters.framesStatic++;
+      return [];
+    }
+    const faces = await this.deps.analyzer.analyze(frame);
+    if (faces.length === 0) this.emptyScene.set(frame.cameraId, sig);
+    else this.emptyScene.delete(frame.cameraId);
+    return faces;
   }
 
   /** Waits for every frame already handed to the sink (shutdown, --until-done). */

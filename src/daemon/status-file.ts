@@ -30,7 +30,7 @@ export interface DaemonStatus {
   provider: string;
   indexSize: number;
   faces: { stored: number; clusterable: number; gated: number; storeErrors: number };
-  frames: { processed: number; withFaces: number };
+  frames: { processed: number; withFaces: number; static: number };
   feeds: FeedStatusLine[];
 }
 

@@ -10,6 +10,9 @@ import { openSessions, run, type Provider, type Sessions } from './sessions.js';
 
 export type Alignment = 'dlib68' | 'similarity' | 'faceapi';
 
+/** The detector settings the faces stage uses (skipStatic belongs to the daemon's pipeline). */
+export type DetectorSettings = Omit<Config['detector'], 'skipStatic'>;
+
 export interface FaceResult {
   box: Rect;
   score: number;
@@ -33,7 +36,7 @@ export class FaceEngine {
   private constructor(
     private readonly sessions: Sessions,
     private readonly anchors: Float32Array,
-    private readonly detector: Config['detector'],
+    private readonly detector: DetectorSettings,
     private readonly inference: Config['inference'],
   ) {
     const runBatch = async (input: Float32Array, n: number) =>
@@ -41,7 +44,7 @@ export class FaceEngine {
     this.batcher = new Batcher(runBatch, CHIP_ITEM, 128, inference.batchSize, inference.batchWait);
   }
 
-  static async create(opts: { detector: Config['detector']; inference: Config['inference']; modelDir: string; log: Logger }): Promise<FaceEngine> {
+  static async create(opts: { detector: DetectorSettings; inference: Config['inference']; modelDir: string; log: Logger }): Promise<FaceEngine> {
     const files = ensureModels(opts.modelDir);
     if (files.built) opts.log.info({ dir: files.dir }, 'built the ONNX face models from @vladmandic/face-api weights');
     const sessions = await openSessions(files, opts.inference, opts.log);

@@ -7,14 +7,14 @@ import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { FaceidxError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { Alignment, FaceResult } from './engine.js';
+import type { Alignment, DetectorSettings, FaceResult } from './engine.js';
 import { ensureModels } from './models.js';
 import type { RgbImage } from './preprocess.js';
 import { startModuleWorker } from '../threads.js';
 
 export interface WorkerInit {
   index: number;
-  detector: Config['detector'];
+  detector: DetectorSettings;
   inference: Config['inference'];
   modelDir: string;
   logLevel: string;
@@ -36,7 +36,7 @@ interface Slot {
 }
 
 export interface PoolOptions {
-  detector: Config['detector'];
+  detector: DetectorSettings;
   inference: Config['inference'];
   modelDir: string;
   log: Logger;

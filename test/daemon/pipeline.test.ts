@@ -34,7 +34,7 @@ function stubFaces(small = false): AnalyzedFace[] {
   }));
 }
 
-async function setup() {
+async function setup(analyze?: () => Promise<AnalyzedFace[]>) {
   const dir = join(mkdtempSync(join(tmpdir(), 'faceidx-pipeline-')), 'state');
   const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\n`, 'p.yaml', { checkStorage: false });
   const store = await openStore(dir);
@@ -44,7 +44,7 @@ async function setup() {
   const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: silentLogger });
   let small = false;
   const pipeline = new Pipeline({
-    analyzer: { analyze: async () => stubFaces(small) },
+    analyzer: { analyze: analyze ?? (async () => stubFaces(small)) },
     store,
     index,
     clusterer,
@@ -88,5 +88,28 @@ test('disk full: the frame is dropped and counted, nothing crashes, storing resu
   assert.equal(index.size, counts.clusterable, 'the index holds exactly the stored faces');
   const assigned = await store.people.assignments();
   assert.equal(assigned.size, counts.clusterable);
+  await store.close();
+});
+
+test('a fixed camera on an empty, unchanged scene skips the detector until the scene changes', async () => {
+  let calls = 0;
+  let faces: AnalyzedFace[] = [];
+  const { store, pipeline } = await setup(async () => (calls++, faces));
+  let n = 0;
+  const frame = (grey: number) => ({ cameraId: 'cam', width: 96, height: 64, data: new Uint8Array(96 * 64 * 3).fill(grey), ts: 1_000_000 + ++n * 500, pos: n * 0.5 });
+  for (const grey of [50, 52, 48, 50]) await pipeline.processFrame(frame(grey)); // noise: one run
+  assert.equal(calls, 1);
+  assert.equal(pipeline.counters.framesStatic, 3);
+  await pipeline.processFrame(frame(80)); // the scene changed
+  assert.equal(calls, 2);
+  faces = stubFaces();
+  await pipeline.processFrame(frame(120));
+  await pipeline.processFrame(frame(120)); // frames with faces are always analysed
+  assert.equal(calls, 4);
+  faces = [];
+  await pipeline.processFrame(frame(120)); // empty again: becomes the new reference
+  await pipeline.processFrame(frame(121));
+  assert.equal(calls, 5);
+  assert.equal(pipeline.counters.framesProcessed, 9);
   await store.close();
 });

@@ -35,7 +35,7 @@ test('thumbnail rectangle: square, 1.5x the box, centred, kept inside the frame'
 test('status report: a stale status file with a dead pid says not running', () => {
   const status = {
     pid: 4242, startedAt: 1, updatedAt: 2, state: 'running' as const, provider: 'cpu', indexSize: 7,
-    faces: { stored: 9, clusterable: 7, gated: 2, storeErrors: 0 }, frames: { processed: 5, withFaces: 4 }, feeds: [],
+    faces: { stored: 9, clusterable: 7, gated: 2, storeErrors: 0 }, frames: { processed: 5, withFaces: 4, static: 0 }, feeds: [],
   };
   const dead = buildReport(undefined, status, { faces: 9, clusterable: 7, persons: 2 });
   assert.equal(dead.daemon.running, false);
