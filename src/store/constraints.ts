@@ -43,9 +43,9 @@ export class ConstraintsRepository {
  * lose faces are linked again among their surviving faces, so a merge outlives the faces it was
  * first recorded on (say, the oldest faces after retention purged them). Without this, deleting
  * the face every link pointed at would silently undo the merge at the next re-cluster.
- * `gone` tells which of the given face ids are about to be deleted. Returns the links added.
+ * `doomed`: the ids about to be deleted. Returns the links added.
  */
-export async function relinkMustLinkSurvivors(tx: TxHandle, gone: (faceIds: number[]) => Set<number> | Promise<Set<number>>, now = Date.now()): Promise<number> {
+export async function relinkMustLinkSurvivors(tx: TxHandle, doomed: ReadonlySet<number>, now = Date.now()): Promise<number> {
   const links = await tx.all<{ a: number; b: number }>("SELECT face_a AS a, face_b AS b FROM constraints WHERE kind = 'must_link'");
   if (links.length === 0) return 0;
   const parent = new Map<number, number>();
@@ -62,8 +62,6 @@ export async function relinkMustLinkSurvivors(tx: TxHandle, gone: (faceIds: numb
     const rb = find(b);
     if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
   }
-  const doomed = await gone([...parent.keys()]);
-  if (doomed.size === 0) return 0;
   const groups = new Map<number, number[]>();
   for (const f of parent.keys()) (groups.get(find(f)) ?? groups.set(find(f), []).get(find(f))!).push(f);
   let added = 0;

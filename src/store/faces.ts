@@ -1,5 +1,5 @@
 /** Face sightings: one row per detected face, with its descriptor and thumbnail. */
-import type { Database } from './db.js';
+import type { Database, TxHandle } from './db.js';
 import { relinkMustLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 
@@ -149,17 +149,7 @@ export class FacesRepository {
   /** Deletes faces (their assignments and constraints go with them; merges are re-linked among the faces left); returns how many. */
   async deleteIds(ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.db.transaction(async (tx) => {
-      const doomed = new Set(ids);
-      await relinkMustLinkSurvivors(tx, (fs) => new Set(fs.filter((f) => doomed.has(f))));
-      let n = 0;
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        const r = await tx.run(`DELETE FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
-        n += r.changes;
-      }
-      return n;
-    });
+    return this.db.transaction((tx) => deleteFaceRows(tx, ids));
   }
 
   /** Stored thumbnails of a person's faces, newest first, skipping faces without one (montages). */
@@ -190,4 +180,18 @@ export class FacesRepository {
     const rows = await this.db.all<{ id: number }>('SELECT id FROM faces WHERE ts < ? ORDER BY id', [ts]);
     return rows.map((r) => r.id);
   }
+}
+
+/**
+ * Inside a transaction: deletes face rows by id (assignments and constraints cascade), after
+ * re-linking the merges that lose faces among the faces left. Returns how many rows went.
+ */
+export async function deleteFaceRows(tx: TxHandle, ids: readonly number[], now = Date.now()): Promise<number> {
+  await relinkMustLinkSurvivors(tx, new Set(ids), now);
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    n += (await tx.run(`DELETE FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)).changes;
+  }
+  return n;
 }

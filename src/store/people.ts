@@ -1,6 +1,7 @@
 /** People (clusters with stable ids), their face assignments and the labels users give them. */
 import type { Database, TxHandle } from './db.js';
 import { relinkMustLinkSurvivors } from './constraints.js';
+import { deleteFaceRows } from './faces.js';
 
 export interface PersonSummary {
   id: number;
@@ -177,12 +178,7 @@ export class PeopleRepository {
     return this.db.transaction(async (tx) => {
       const rows = await tx.all<{ f: number }>('SELECT face_id AS f FROM face_person WHERE person_id = ? ORDER BY face_id', [personId]);
       const ids = rows.map((r) => r.f);
-      const doomed = new Set(ids);
-      await relinkMustLinkSurvivors(tx, (fs) => new Set(fs.filter((f) => doomed.has(f))), now);
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        await tx.run(`DELETE FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
-      }
+      await deleteFaceRows(tx, ids, now);
       await tx.run('DELETE FROM labels WHERE person_id = ?', [personId]);
       await tx.run('UPDATE people SET retired_at = ?, merged_into = NULL WHERE id = ?', [now, personId]);
       return ids;
@@ -200,8 +196,7 @@ export class PeopleRepository {
         'SELECT DISTINCT fp.person_id AS p FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE f.ts < ?',
         [ts],
       );
-      const doomed = new Set(faces.map((r) => r.id));
-      await relinkMustLinkSurvivors(tx, (fs) => new Set(fs.filter((f) => doomed.has(f))), now);
+      await relinkMustLinkSurvivors(tx, new Set(faces.map((r) => r.id)), now);
       await tx.run('DELETE FROM faces WHERE ts < ?', [ts]);
       const retired: number[] = [];
       for (const { p } of touched) {
