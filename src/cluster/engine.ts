@@ -11,7 +11,7 @@
  * over the whole graph from singletons.
  */
 import { chineseWhispersAdj, mulberry32, relabel, toAdjacency, Voter, type Adjacency, type CwResult, type Edge, type Rng } from './chinese-whispers.js';
-import { chineseWhispersJob, type CwJob } from './threaded.js';
+import { chineseWhispersJob, runCwJob, type CwJob } from './threaded.js';
 import { matchClusters } from './identities.js';
 import { averageLinkageMerges } from './linkage.js';
 import { edgesFromKnn, edgeWeight, LiveGraph, type Neighbour, type WeightKind } from './graph.js';
@@ -396,8 +396,7 @@ export class ClusterEngine {
    */
   batchClusters(iterations = 100, firstPass: 'random' | 'ordered' = 'ordered'): Int32Array {
     const { superOf, job } = this.batchJob(iterations, firstPass);
-    const { adj, seed, ...rest } = job;
-    return this.finishBatch(superOf, chineseWhispersAdj(adj, { ...rest, rng: mulberry32(seed) }));
+    return this.finishBatch(superOf, runCwJob(job));
   }
 
   /**
@@ -411,8 +410,7 @@ export class ClusterEngine {
 
   private batchJob(iterations: number, firstPass: 'random' | 'ordered'): { superOf: Int32Array; job: CwJob } {
     const { superOf, adj } = this.contracted();
-    const cannot: Array<[number, number]> = [];
-    for (const [a, list] of this.partners) for (const b of list) if (a < b) cannot.push([superOf[a]!, superOf[b]!]);
+    const cannot = this.cannotPairs().map(([a, b]): [number, number] => [superOf[a]!, superOf[b]!]);
     return { superOf, job: { adj, seed: this.opts.seed, iterations, cannotLink: cannot, firstPass, selfWeight: this.selfWeight } };
   }
 

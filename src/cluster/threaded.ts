@@ -12,10 +12,16 @@ export interface CwJob extends Omit<CwOptions, 'rng'> {
   seed: number;
 }
 
+/** Runs `job` in this thread (the worker runs exactly this). */
+export function runCwJob(job: CwJob): CwResult {
+  const { adj, seed, ...rest } = job;
+  return chineseWhispersAdj(adj, { ...rest, rng: mulberry32(seed) });
+}
+
 /** Runs `job` in a worker thread when the graph has at least `threadAbove` nodes, else here. */
 export function chineseWhispersJob(job: CwJob, threadAbove: number): Promise<CwResult> {
-  const { adj, seed, ...rest } = job;
-  if (adj.n < threadAbove) return Promise.resolve(chineseWhispersAdj(adj, { ...rest, rng: mulberry32(seed) }));
+  const { adj } = job;
+  if (adj.n < threadAbove) return Promise.resolve(runCwJob(job));
   // Plain typed arrays only: a class instance (the live graph) does not cross threads as itself.
   const plain: Adjacency = { n: adj.n, offsets: adj.offsets, degree: adj.degree, targets: adj.targets, weights: adj.weights };
   return new Promise((resolve, reject) => {
