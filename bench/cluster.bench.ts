@@ -68,7 +68,7 @@ async function benchSize(n: number): Promise<Record<string, string>> {
   // As the daemon runs it: average-linkage merging on, vectors read back from the index.
   const engine = new ClusterEngine({
     threshold: cfg.clustering.threshold, k: cfg.clustering.k, weight: cfg.clustering.weight, joinDistance: cfg.clustering.joinDistance, seed: 1, capacity: n,
-    mergeAverage: cfg.clustering.mergeAverage > 0 ? cfg.clustering.mergeAverage : undefined,
+    mergeAverage: cfg.clustering.mergeAverage,
     vectorOf: (faceId) => index.vector(faceId),
   });
   const truth = new Int32Array(n);

@@ -35,7 +35,7 @@ export interface EngineOptions {
   capacity?: number;
   /**
    * After Chinese whispers, clusters sharing an edge whose faces are on average closer than this
-   * are merged (linkage.ts: one person seen on several cameras); undefined: off. Needs `vectorOf`.
+   * are merged (linkage.ts: one person seen on several cameras); undefined or 0: off. Needs `vectorOf`.
    */
   mergeAverage?: number;
   /** The descriptor of a face (for average linkage). */
@@ -178,7 +178,7 @@ export class ClusterEngine {
   /** Average-linkage merges among the clusters of an incremental update's neighbourhood; returns moved nodes. */
   private mergeArea(area: number[]): number[] {
     const { mergeAverage, vectorOf } = this.opts;
-    if (mergeAverage === undefined || !vectorOf) return [];
+    if (!mergeAverage || !vectorOf) return [];
     const candidates = this.linkedLabelPairs(area, this.labels);
     if (candidates.length === 0) return [];
     const inArea = new Set(area);
@@ -423,7 +423,7 @@ export class ClusterEngine {
   /** Average-linkage merges over a whole batch result (cluster per node, -1: removed). */
   private mergeAll(clusters: Int32Array): Int32Array {
     const { mergeAverage, vectorOf } = this.opts;
-    if (mergeAverage === undefined || !vectorOf) return clusters;
+    if (!mergeAverage || !vectorOf) return clusters;
     const live: number[] = [];
     for (let i = 0; i < clusters.length; i++) if (clusters[i]! >= 0) live.push(i);
     const into = averageLinkageMerges({

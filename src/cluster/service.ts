@@ -57,7 +57,7 @@ export class Clusterer {
     const c = opts.config;
     const engineOpts = {
       threshold: c.threshold, k: c.k, weight: c.weight ?? 'linear', joinDistance: c.joinDistance, seed: c.seed, capacity: opts.index.size + 1024,
-      mergeAverage: c.mergeAverage > 0 ? c.mergeAverage : undefined,
+      mergeAverage: c.mergeAverage,
       vectorOf: (id: number) => opts.index.vector(id),
     };
     let graph: LiveGraph | undefined;

@@ -35,7 +35,7 @@ export async function faceidx(input: EvalInput, cfg: Clustering, idx: Config['in
   const index = await FaceIndex.open({ dir: null, ...idx, log: silentLogger, capacity: n + 16 });
   const engine = new ClusterEngine({
     threshold: cfg.threshold, k: cfg.k, weight: cfg.weight ?? 'linear', seed: cfg.seed, joinDistance: cfg.joinDistance, capacity: n + 16,
-    mergeAverage: cfg.mergeAverage !== undefined && cfg.mergeAverage > 0 ? cfg.mergeAverage : undefined,
+    mergeAverage: cfg.mergeAverage,
     vectorOf: (id) => input.descriptors[id],
   });
   const ok = (i: number) => input.clusterable?.[i] ?? true;
