@@ -69,6 +69,7 @@ async function benchSize(n: number): Promise<Record<string, string>> {
   const engine = new ClusterEngine({
     threshold: cfg.clustering.threshold, k: cfg.clustering.k, weight: cfg.clustering.weight, joinDistance: cfg.clustering.joinDistance, seed: 1, capacity: n,
     mergeAverage: cfg.clustering.mergeAverage,
+    mergeGap: cfg.clustering.mergeGap,
     vectorOf: (faceId) => index.vector(faceId),
   });
   const truth = new Int32Array(n);
@@ -130,6 +131,6 @@ for (const n of sizes) {
   if (global.gc) global.gc();
 }
 process.stdout.write(`times are CPU ms/s of this process (hnswlib and CW are single-threaded), "(wall)" is wall-clock\n`);
-process.stdout.write(`cluster bench (index M=${cfg.index.M}, efConstruction=${cfg.index.efConstruction}, ef=${cfg.index.ef}; k=${cfg.clustering.k}, threshold=${cfg.clustering.threshold}, joinDistance=${cfg.clustering.joinDistance}, weight=${cfg.clustering.weight}, mergeAverage=${cfg.clustering.mergeAverage}; one process, sizes run in sequence so RSS accumulates)\n`);
+process.stdout.write(`cluster bench (index M=${cfg.index.M}, efConstruction=${cfg.index.efConstruction}, ef=${cfg.index.ef}; k=${cfg.clustering.k}, threshold=${cfg.clustering.threshold}, joinDistance=${cfg.clustering.joinDistance}, weight=${cfg.clustering.weight}, mergeAverage=${cfg.clustering.mergeAverage}, mergeGap=${cfg.clustering.mergeGap}; one process, sizes run in sequence so RSS accumulates)\n`);
 console.table(rows);
 process.stdout.write('goals at 1M: < 5 ms insert+update per face, < 1 ms per query, re-cluster < 120 s, RSS < 1.5 GB\n');

@@ -10,6 +10,8 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, renameSy
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import type { DetectorSettings } from '../faces/engine.js';
 import { ExitCode, FaceidxError } from '../errors.js';
 import { isClusterable } from '../cluster/quality.js';
 import { addEngineOptions, createCliEngine, type EngineCliOptions } from '../faces/cli-support.js';
@@ -26,6 +28,7 @@ interface EvalOptions extends EngineCliOptions {
   k?: number;
   joinDistance?: number;
   mergeAverage?: number;
+  mergeGap?: number;
 }
 
 interface Cached {
@@ -53,11 +56,17 @@ function listImages(dir: string): Array<[string, string]> {
   return out;
 }
 
-/** One cache file per folder, crop and detector settings (another detector finds other faces). */
-function cacheFile(opts: EvalOptions, dir: string, align: string, detector: object): string {
+/**
+ * One cache file per folder, crop and detector settings (another detector finds other faces).
+ * `skipStatic` is the daemon's per-camera frame skip, which never applies to still images, so it
+ * stays out of the key: changing it must not throw away a 13-minute descriptor run.
+ */
+export function cacheFile(opts: Pick<EvalOptions, 'cache'>, dir: string, align: string, detector: Config['detector']): string {
   const base = opts.cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'faceidx', 'eval');
   mkdirSync(base, { recursive: true });
-  return join(base, `${createHash('sha1').update(`${resolve(dir)}|${align}|${JSON.stringify(detector)}`).digest('hex').slice(0, 16)}.json`);
+  const { skipStatic: _daemonOnly, ...settings } = detector;
+  const settingsKey: DetectorSettings = settings;
+  return join(base, `${createHash('sha1').update(`${resolve(dir)}|${align}|${JSON.stringify(settingsKey)}`).digest('hex').slice(0, 16)}.json`);
 }
 
 async function describe(images: Array<[string, string]>, opts: EvalOptions, dir: string): Promise<Map<string, Cached>> {
@@ -112,7 +121,7 @@ async function runEval(dir: string, opts: EvalOptions): Promise<void> {
   if (images.length === 0) throw new FaceidxError('FACEIDX_USAGE', `no images in ${dir} (with --min-images ${opts.minImages ?? 1})`, 'give a folder with one subfolder of images per identity');
   const described = await describe(images, opts, dir);
   const base = configSchema.parse({ storage: { dir: '.' } });
-  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}), ...(opts.joinDistance !== undefined ? { joinDistance: opts.joinDistance } : {}), ...(opts.mergeAverage !== undefined ? { mergeAverage: opts.mergeAverage } : {}) };
+  const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}), ...(opts.joinDistance !== undefined ? { joinDistance: opts.joinDistance } : {}), ...(opts.mergeAverage !== undefined ? { mergeAverage: opts.mergeAverage } : {}), ...(opts.mergeGap !== undefined ? { mergeGap: opts.mergeGap } : {}) };
   const ids = new Map<string, number>();
   const descriptors: Float32Array[] = [];
   const truth: number[] = [];
@@ -147,7 +156,8 @@ export function registerEvalCommand(program: Command, setExit: (code: number) =>
     .option('--k <n>', 'override clustering.k', (v) => Number(v))
     .option('--weight <kind>', 'override clustering.weight: linear | gaussian | binary')
     .option('--join-distance <d>', 'override clustering.joinDistance', (v) => Number(v))
-    .option('--merge-average <d>', 'override clustering.mergeAverage (0: off)', (v) => Number(v));
+    .option('--merge-average <d>', 'override clustering.mergeAverage (0: off)', (v) => Number(v))
+    .option('--merge-gap <d>', 'override clustering.mergeGap (0: off)', (v) => Number(v));
   addEngineOptions(cmd).action(async (dir: string, opts: EvalOptions) => {
     await runEval(dir, opts);
     setExit(ExitCode.OK);

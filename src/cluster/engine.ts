@@ -38,6 +38,8 @@ export interface EngineOptions {
    * are merged (linkage.ts: one person seen on several cameras); undefined or 0: off. Needs `vectorOf`.
    */
   mergeAverage?: number;
+  /** Spread check of those merges (linkage.ts `maxGap`); undefined or 0: off. */
+  mergeGap?: number;
   /** The descriptor of a face (for average linkage). */
   vectorOf?: (faceId: number) => Float32Array | undefined;
 }
@@ -188,6 +190,7 @@ export class ClusterEngine {
       candidates,
       vector: (i) => vectorOf(this.graph.faceIds[area[i]!]!),
       maxAverage: mergeAverage,
+      ...(this.opts.mergeGap ? { maxGap: this.opts.mergeGap } : {}),
       cannotLink: this.cannotPairs()
         .filter(([a, b]) => inArea.has(a) && inArea.has(b))
         .map(([a, b]) => [area.indexOf(a), area.indexOf(b)] as [number, number]),
@@ -431,6 +434,7 @@ export class ClusterEngine {
       candidates: this.linkedLabelPairs(live, clusters),
       vector: (n) => vectorOf(this.graph.faceIds[n]!),
       maxAverage: mergeAverage,
+      ...(this.opts.mergeGap ? { maxGap: this.opts.mergeGap } : {}),
       cannotLink: this.cannotPairs(),
       skip: (l) => l < 0,
     });

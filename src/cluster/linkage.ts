@@ -13,6 +13,15 @@
  * `maxAverage`. Candidates are merged closest first; a merged group is compared as a whole again
  * (so A~B and B~C never chain A and C together unless A~C holds on average); never across a
  * cannot-link.
+ *
+ * Spread check (`maxGap`): a cluster's own mean pairwise distance (its spread) shows how far
+ * apart one person's faces lie under its camera's conditions. Two clusters whose mean distance
+ * exceeds their spread (averaged over the sides with two or more faces) by `maxGap` or more are
+ * two people even under `maxAverage`. Measured (scripts/clips-eval.ts, the demo): two different
+ * men from one-person video clips, each cluster tight (spread 0.25), lay 0.49 apart on average
+ * (gap 0.24) and were merged by the mean alone; the same person on two cameras lay 0.43-0.45
+ * apart with gaps 0.12-0.17. On lfw-dev, where one person's photos vary far more, no merge has a
+ * gap of 0.14 or more, so the check changes nothing there.
  */
 import { euclidean } from '../index/distance.js';
 
@@ -24,6 +33,8 @@ export interface LinkageInput {
   /** The descriptor of a node, or undefined if unknown. */
   vector(node: number): Float32Array | undefined;
   maxAverage: number;
+  /** Largest mean distance minus spread (see above) for a merge; undefined or 0: no spread check. */
+  maxGap?: number;
   /** Most faces per side used for a mean (evenly spaced, deterministic). */
   sample?: number;
   /** Node pairs that must never end up together. */
@@ -49,7 +60,19 @@ export function averageLinkageMerges(input: LinkageInput): Map<number, number> {
     return r;
   };
   const groupOf = new Map<number, number[]>([...members].map(([l, nodes]) => [l, nodes]));
-  const mean = (a: number, b: number) => meanDistance(spread(groupOf.get(a)!, sampleSize), spread(groupOf.get(b)!, sampleSize), vec);
+  const spreadOf = new Map<number, number>();
+  const within = (l: number) => {
+    if (!spreadOf.has(l)) spreadOf.set(l, meanWithin(spread(groupOf.get(l)!, sampleSize), vec));
+    return spreadOf.get(l)!;
+  };
+  /** The pair's mean distance, or +Infinity when the spread check says "two people". */
+  const mean = (a: number, b: number) => {
+    const d = meanDistance(spread(groupOf.get(a)!, sampleSize), spread(groupOf.get(b)!, sampleSize), vec);
+    if (!input.maxGap || !(d < input.maxAverage)) return d;
+    const spreads = [within(a), within(b)].filter((w) => !Number.isNaN(w));
+    if (spreads.length === 0) return d;
+    return d - spreads.reduce((x, y) => x + y, 0) / spreads.length < input.maxGap ? d : Number.POSITIVE_INFINITY;
+  };
   const scored = uniquePairs(input.candidates)
     .filter(([a, b]) => members.has(a) && members.has(b))
     .map(([a, b]) => ({ a, b, d: mean(a, b) }))
@@ -65,6 +88,7 @@ export function averageLinkageMerges(input: LinkageInput): Map<number, number> {
     const [keep, drop] = preferred(ra, rb, groupOf);
     parent.set(drop, keep);
     groupOf.set(keep, [...groupOf.get(keep)!, ...groupOf.get(drop)!]);
+    spreadOf.delete(keep);
   }
   const out = new Map<number, number>();
   for (const l of members.keys()) if (root(l) !== l) out.set(l, root(l));
@@ -99,6 +123,20 @@ function uniquePairs(pairs: ReadonlyArray<readonly [number, number]>): Array<[nu
 export function spread<T>(items: readonly T[], k: number): T[] {
   if (items.length <= k) return [...items];
   return Array.from({ length: k }, (_, i) => items[Math.floor((i * items.length) / k)]!);
+}
+
+/** Mean Euclidean distance within one group (NaN with fewer than two vectors). */
+export function meanWithin(nodes: readonly number[], vec: (n: number) => Float32Array | undefined): number {
+  const vs = nodes.map(vec).filter((v): v is Float32Array => v !== undefined);
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < vs.length; i++) {
+    for (let j = i + 1; j < vs.length; j++) {
+      sum += euclidean(vs[i]!, vs[j]!);
+      count++;
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count;
 }
 
 /** Mean Euclidean distance over all pairs (nodes without a vector are left out). */

@@ -58,6 +58,7 @@ export class Clusterer {
     const engineOpts = {
       threshold: c.threshold, k: c.k, weight: c.weight ?? 'linear', joinDistance: c.joinDistance, seed: c.seed, capacity: opts.index.size + 1024,
       mergeAverage: c.mergeAverage,
+      mergeGap: c.mergeGap,
       vectorOf: (id: number) => opts.index.vector(id),
     };
     let graph: LiveGraph | undefined;

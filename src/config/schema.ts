@@ -146,16 +146,22 @@ export const configSchema = z.strictObject({
        */
       threshold: z.number().gt(0).max(2).default(0.5),
       /**
-       * A face leaves its own cluster only for neighbours whose summed edge weight beats one edge
-       * at this distance (its vote for itself), so one weak link does not pull it into a crowd of
-       * look-alikes. At or above `threshold`: off (plain Chinese whispers).
-       */
-      /**
        * After Chinese whispers, merge two clusters that share an edge when the mean distance over
        * all pairs of their faces is under this: one person seen on several cameras (or visits)
        * forms one dense cluster per visit that plain CW keeps apart. 0 turns it off.
        */
       mergeAverage: z.number().min(0).max(2).default(0.5),
+      /**
+       * ...unless that mean exceeds the clusters' own spread (mean distance within each) by this
+       * much or more: two tight clusters far apart relative to their spread are two people
+       * (src/cluster/linkage.ts has the measurements). 0 turns the check off.
+       */
+      mergeGap: z.number().min(0).max(2).default(0.2),
+      /**
+       * A face leaves its own cluster only for neighbours whose summed edge weight beats one edge
+       * at this distance (its vote for itself), so one weak link does not pull it into a crowd of
+       * look-alikes. At or above `threshold`: off (plain Chinese whispers).
+       */
       joinDistance: z.number().min(0).max(2).default(0.48),
       /** Neighbours queried per new face. */
       k: z.number().int().min(1).max(200).default(20),

@@ -28,7 +28,7 @@ export interface EvalInput {
   clusterable?: boolean[];
 }
 
-type Clustering = Pick<Config['clustering'], 'threshold' | 'k' | 'seed'> & { weight?: Config['clustering']['weight']; joinDistance?: number | undefined; mergeAverage?: number | undefined };
+type Clustering = Pick<Config['clustering'], 'threshold' | 'k' | 'seed'> & { weight?: Config['clustering']['weight']; joinDistance?: number | undefined; mergeAverage?: number | undefined; mergeGap?: number | undefined };
 
 export async function faceidx(input: EvalInput, cfg: Clustering, idx: Config['index'], mode: 'incremental' | 'batch'): Promise<Int32Array> {
   const n = input.descriptors.length;
@@ -36,6 +36,7 @@ export async function faceidx(input: EvalInput, cfg: Clustering, idx: Config['in
   const engine = new ClusterEngine({
     threshold: cfg.threshold, k: cfg.k, weight: cfg.weight ?? 'linear', seed: cfg.seed, joinDistance: cfg.joinDistance, capacity: n + 16,
     mergeAverage: cfg.mergeAverage,
+    mergeGap: cfg.mergeGap,
     vectorOf: (id) => input.descriptors[id],
   });
   const ok = (i: number) => input.clusterable?.[i] ?? true;

@@ -113,3 +113,35 @@ test('a batch run in a worker thread gives the same labels as in this thread, co
   assert.ok(ticks > 0, 'the event loop ran while the worker worked');
   assert.deepEqual(Array.from(await eng.batchClustersAsync()), Array.from(here), 'small graphs run in this thread');
 });
+
+/** Two one-camera visits of two people: each tight (spread 0.2), 0.49 apart on average, as two men in scripts/clips-eval.ts were. */
+function twoTightVisits(): Float32Array[] {
+  let s = 7;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const centre = (shift: number) => Float32Array.from({ length: 128 }, (_, i) => (i === 0 ? shift : 0));
+  const out: Float32Array[] = [];
+  for (const c of [centre(0), centre(0.45)]) {
+    for (let f = 0; f < 12; f++) out.push(Float32Array.from(c, (x) => x + 0.0125 * gauss()));
+  }
+  return out;
+}
+
+test('average-linkage merging with the spread check: two tight visits 0.49 apart on average are two people', () => {
+  const faces = twoTightVisits();
+  const run = (mergeGap: number) => {
+    const eng = new ClusterEngine({ threshold: 0.5, k: 20, weight: 'linear', seed: 1, mergeAverage: 0.5, mergeGap, vectorOf: (id) => faces[id] });
+    const bf = new BruteKnn();
+    faces.forEach((d, i) => {
+      eng.insert(i, bf.knn(d, 20));
+      bf.add(i, d);
+    });
+    const live = byFace(eng, faces.length);
+    return { live: new Set(live).size, batch: new Set(eng.batchClusters()).size, crossEdge: bf.knn(faces[0]!, 24).some((h) => h.id >= 12 && h.distance < 0.5) };
+  };
+  const off = run(0);
+  assert.ok(off.crossEdge, 'the two visits share graph edges (so they are merge candidates)');
+  assert.deepEqual([off.live, off.batch], [1, 1], 'the mean alone (0.49 < 0.5) merges them');
+  const on = run(0.2);
+  assert.deepEqual([on.live, on.batch], [2, 2], 'the spread check keeps two people');
+});

@@ -1,0 +1,184 @@
+/**
+ * How the daemon groups real footage: every clip becomes one camera, `faceidx run --until-done`
+ * runs the real pipeline on them (ffmpeg, detector cascade, quality gate, incremental
+ * clustering), then the store is read back and scored with each clip's name as the label of
+ * all its faces. Meant for clips that show one person each (../shared/data/videos/talking-heads);
+ * a clip with other people in it (an audience shot) shows up as a clip split over people.
+ *
+ *   node --import tsx scripts/clips-eval.ts [--fps 2] [--json] [--keep DIR] [--recluster] <clip...>
+ *
+ * Reports, live (as the daemon left them) and, with --recluster, after `faceidx recluster`:
+ *  - people: every person holding a clustered face, and those with >= clustering.minFaces;
+ *  - merged: people whose faces come from more than one clip (two people taken as one);
+ *  - split: clips whose clustered faces sit with more than one person;
+ *  - BCubed precision / recall / F1 over the clustered faces, label = clip;
+ *  - faces the quality gate kept out of clustering.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bcubed } from '../src/eval/metrics.js';
+import { openStore } from '../src/store/index.js';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+interface Args {
+  fps: number;
+  json: boolean;
+  keep: string | null;
+  recluster: boolean;
+  clips: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { fps: 2, json: false, keep: null, recluster: false, clips: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--fps') args.fps = Number(argv[++i]);
+    else if (a === '--json') args.json = true;
+    else if (a === '--recluster') args.recluster = true;
+    else if (a === '--keep') args.keep = resolve(argv[++i]!);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else args.clips.push(resolve(a));
+  }
+  if (args.clips.length === 0) throw new Error('give one or more clips, e.g. ../shared/data/videos/talking-heads/*.mp4');
+  if (!(args.fps > 0)) throw new Error('--fps must be a positive number');
+  return args;
+}
+
+function cameraId(file: string): string {
+  return basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+}
+
+function faceidx(args: string[]): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`faceidx ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  return r.stdout;
+}
+
+interface FaceRow {
+  camera_id: string;
+  clusterable: number;
+  person_id: number | null;
+}
+
+export interface ClipScore {
+  people: number;
+  confirmed: number;
+  merged: number;
+  split: number;
+  bcubed: { precision: number; recall: number; f1: number };
+  perClip: Record<string, { faces: number; people: number; topShare: number }>;
+}
+
+/** Scores stored faces against "one person per clip". Pure. */
+export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScore {
+  const clustered = rows.filter((r) => r.clusterable === 1 && r.person_id !== null);
+  const byPerson = new Map<number, Map<string, number>>();
+  const byClip = new Map<string, Map<number, number>>();
+  for (const r of clustered) {
+    const p = r.person_id!;
+    const pc = byPerson.get(p) ?? new Map<string, number>();
+    pc.set(r.camera_id, (pc.get(r.camera_id) ?? 0) + 1);
+    byPerson.set(p, pc);
+    const cp = byClip.get(r.camera_id) ?? new Map<number, number>();
+    cp.set(p, (cp.get(p) ?? 0) + 1);
+    byClip.set(r.camera_id, cp);
+  }
+  const sum = (m: Map<unknown, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const perClip: ClipScore['perClip'] = {};
+  for (const [clip, people] of [...byClip].sort((a, b) => a[0].localeCompare(b[0]))) {
+    perClip[clip] = { faces: sum(people), people: people.size, topShare: Math.max(...people.values()) / sum(people) };
+  }
+  const clipIndex = new Map([...byClip.keys()].map((c, i) => [c, i]));
+  const m = bcubed(
+    clustered.map((r) => r.person_id!),
+    clustered.map((r) => clipIndex.get(r.camera_id)!),
+  );
+  return {
+    people: byPerson.size,
+    confirmed: [...byPerson.values()].filter((c) => sum(c) >= minFaces).length,
+    merged: [...byPerson.values()].filter((c) => c.size > 1).length,
+    split: [...byClip.values()].filter((c) => c.size > 1).length,
+    bcubed: m,
+    perClip,
+  };
+}
+
+async function readRows(storageDir: string): Promise<FaceRow[]> {
+  const store = await openStore(storageDir, { readonly: true });
+  try {
+    return await store.db.all<FaceRow>(
+      `SELECT f.camera_id, f.clusterable, fp.person_id
+         FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
+        ORDER BY f.id`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+function pct(x: number): string {
+  return x.toFixed(3);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const work = args.keep ?? mkdtempSync(join(tmpdir(), 'faceidx-clips-'));
+  mkdirSync(work, { recursive: true });
+  const storage = join(work, 'state');
+  rmSync(storage, { recursive: true, force: true });
+  const config = join(work, 'config.yaml');
+  const cameras = args.clips.map((f) => `  - id: ${cameraId(f)}\n    url: ${JSON.stringify(f)}\n    fps: ${args.fps}\n`).join('');
+  writeFileSync(config, `storage:\n  dir: ${JSON.stringify(storage)}\ncameras:\n${cameras}inference:\n  device: cpu\nlogging:\n  level: warn\n`);
+  const minFaces = (JSON.parse(faceidx(['config', 'check', config, '--json'])) as { clustering: { minFaces: number } })
+    .clustering.minFaces;
+
+  const started = Date.now();
+  faceidx(['run', '--config', config, '--until-done']);
+  const seconds = (Date.now() - started) / 1000;
+  const rows = await readRows(storage);
+  const result: Record<string, unknown> = {
+    clips: args.clips.length,
+    fps: args.fps,
+    seconds,
+    faces: rows.length,
+    gated: rows.filter((r) => r.clusterable !== 1).length,
+    live: scoreClips(rows, minFaces),
+  };
+  if (args.recluster) {
+    faceidx(['recluster', '--config', config, '--json']);
+    result.reclustered = scoreClips(await readRows(storage), minFaces);
+  }
+  if (!args.keep) rmSync(work, { recursive: true, force: true });
+
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${args.clips.length} clips at ${args.fps} fps, ${seconds.toFixed(1)} s: ${rows.length} faces, ${String(result.gated)} kept out by the quality gate\n`,
+  );
+  for (const key of ['live', 'reclustered'] as const) {
+    const s = result[key] as ClipScore | undefined;
+    if (!s) continue;
+    process.stdout.write(
+      `${key}: ${s.people} people (${s.confirmed} with >= ${minFaces} faces), ${s.merged} merged across clips, ${s.split} clips split; ` +
+        `BCubed P ${pct(s.bcubed.precision)} R ${pct(s.bcubed.recall)} F1 ${pct(s.bcubed.f1)}\n`,
+    );
+  }
+  console.table((result.live as ClipScore).perClip);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: Error) => {
+    process.stderr.write(`clips-eval: ${err.message}\n`);
+    process.exit(1);
+  });
+}
