@@ -244,6 +244,8 @@ export class Clusterer {
     return this.serial(async () => {
       this.opts.index.remove(faceIds);
       await this.removeNow(faceIds);
+      // The store moved the merges and cannot-links of these faces to faces that stay.
+      await this.loadConstraints();
     });
   }
 

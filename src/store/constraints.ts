@@ -75,3 +75,33 @@ export async function relinkMustLinkSurvivors(tx: TxHandle, doomed: ReadonlySet<
   }
   return added;
 }
+
+/**
+ * Called inside the same transaction, for "this face is not this person": a cannot-link from a
+ * surviving face to a face about to be deleted moves to the newest surviving face of the person
+ * the doomed face belongs to, so `faceidx not` outlives the faces it was recorded on (retention
+ * purges the oldest faces first). A link whose surviving side has nobody left to point at, or
+ * whose two sides both go, goes with them. Returns the links added.
+ */
+export async function relinkCannotLinkSurvivors(tx: TxHandle, doomed: ReadonlySet<number>, now = Date.now()): Promise<number> {
+  const links = await tx.all<{ a: number; b: number }>("SELECT face_a AS a, face_b AS b FROM constraints WHERE kind = 'cannot_link'");
+  const linked = new Set(links.map(({ a, b }) => `${a},${b}`));
+  let added = 0;
+  for (const { a, b } of links) {
+    if (doomed.has(a) === doomed.has(b)) continue;
+    const [kept, gone] = doomed.has(a) ? [b, a] : [a, b];
+    const person = await tx.get<{ p: number }>('SELECT person_id AS p FROM face_person WHERE face_id = ?', [gone]);
+    if (!person) continue;
+    const faces = await tx.all<{ id: number }>('SELECT face_id AS id FROM face_person WHERE person_id = ? ORDER BY face_id DESC', [person.p]);
+    for (const { id } of faces) {
+      if (doomed.has(id) || id === kept) continue;
+      const [lo, hi] = kept < id ? [kept, id] : [id, kept];
+      if (linked.has(`${lo},${hi}`)) break;
+      const r = await tx.run('INSERT OR IGNORE INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?)', ['cannot_link', lo, hi, now]);
+      linked.add(`${lo},${hi}`);
+      added += r.changes;
+      break;
+    }
+  }
+  return added;
+}

@@ -1,6 +1,6 @@
 /** Face sightings: one row per detected face, with its descriptor and thumbnail. */
 import type { Database, TxHandle } from './db.js';
-import { relinkMustLinkSurvivors } from './constraints.js';
+import { relinkMustLinkSurvivors, relinkCannotLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 
 /** What a face row says about the sighting (without its id, descriptor and thumbnail). */
@@ -184,10 +184,13 @@ export class FacesRepository {
 
 /**
  * Inside a transaction: deletes face rows by id (assignments and constraints cascade), after
- * re-linking the merges that lose faces among the faces left. Returns how many rows went.
+ * re-linking the merges that lose faces among the faces left and moving cannot-links to a
+ * surviving face of the same person (constraints.ts). Returns how many rows went.
  */
 export async function deleteFaceRows(tx: TxHandle, ids: readonly number[], now = Date.now()): Promise<number> {
-  await relinkMustLinkSurvivors(tx, new Set(ids), now);
+  const doomed = new Set(ids);
+  await relinkMustLinkSurvivors(tx, doomed, now);
+  await relinkCannotLinkSurvivors(tx, doomed, now);
   let n = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);

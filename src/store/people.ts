@@ -1,6 +1,5 @@
 /** People (clusters with stable ids), their face assignments and the labels users give them. */
 import type { Database, TxHandle } from './db.js';
-import { relinkMustLinkSurvivors } from './constraints.js';
 import { deleteFaceRows } from './faces.js';
 
 export interface PersonSummary {
@@ -196,8 +195,7 @@ export class PeopleRepository {
         'SELECT DISTINCT fp.person_id AS p FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE f.ts < ?',
         [ts],
       );
-      await relinkMustLinkSurvivors(tx, new Set(faces.map((r) => r.id)), now);
-      await tx.run('DELETE FROM faces WHERE ts < ?', [ts]);
+      await deleteFaceRows(tx, faces.map((r) => r.id), now);
       const retired: number[] = [];
       for (const { p } of touched) {
         const left = await tx.get<{ n: number }>('SELECT count(*) AS n FROM face_person WHERE person_id = ?', [p]);

@@ -184,6 +184,26 @@ test('a merge outlives the faces it was recorded on: purge, delete and erase re-
   await store.close();
 });
 
+test('"this face is not this person" outlives the faces it was recorded on: the link moves to a face the person keeps', async () => {
+  const store = await openStore(tmp());
+  await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
+  const [f1, f2, f3, x, y] = (await store.faces.insertMany([1, 2, 3, 4, 5].map((t) => face('a', t * 1000)))) as number[];
+  const p = await store.people.create();
+  const q = await store.people.create();
+  await store.people.assign([[f1!, p], [f2!, p], [f3!, p], [x!, q], [y!, q]]);
+  // `faceidx not x p` recorded against p's oldest face only.
+  await store.constraints.add('cannot_link', x!, f1!);
+  const cannot = async () => (await store.constraints.list('cannot_link')).map((c) => [c.faceA, c.faceB]);
+  await store.people.purgeBefore(1500); // f1 goes: x is still not p, now through p's newest face
+  assert.deepEqual(await cannot(), [[f3, x]]);
+  await store.faces.deleteIds([f3!, f2!]); // p has no face left: nothing to point at
+  assert.deepEqual(await cannot(), []);
+  await store.constraints.add('cannot_link', y!, x!);
+  await store.people.erase(q); // both sides go
+  assert.deepEqual(await cannot(), []);
+  await store.close();
+});
+
 test('a failed transaction leaves nothing behind and feed progress only moves forward', async () => {
   const store = await openStore(tmp());
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
