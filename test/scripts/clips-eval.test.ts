@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scoreClips } from '../../scripts/clips-eval.js';
+
+test('clips-eval scoring: one person per clip, merges across clips and split clips are counted; gated faces are left out', () => {
+  const row = (clip: string, person: number | null, clusterable = 1) => ({ camera_id: clip, clusterable, person_id: person });
+  const rows = [
+    row('a', 1), row('a', 1), row('a', 1),
+    row('b', 1), row('b', 1), // b's person taken for a's: one merge
+    row('c', 2), row('c', 2), row('c', 3), // c split over two people
+    row('c', null, 0), row('a', 4, 0), // below the quality gate: not scored
+  ];
+  const s = scoreClips(rows, 3);
+  assert.equal(s.people, 3);
+  assert.equal(s.confirmed, 1, 'only person 1 has >= 3 clustered faces');
+  assert.equal(s.merged, 1);
+  assert.equal(s.split, 1);
+  assert.deepEqual(s.perClip.c, { faces: 3, people: 2, topShare: 2 / 3 });
+  assert.ok(s.bcubed.precision < 1 && s.bcubed.recall < 1);
+  const perfect = scoreClips([row('a', 1), row('a', 1), row('b', 2)], 1);
+  assert.deepEqual([perfect.merged, perfect.split, perfect.bcubed.f1], [0, 0, 1]);
+});
