@@ -141,26 +141,41 @@ export function warpSimilarity(img: RgbImage, m: Similarity, size: number): Floa
   const out = new Float32Array(size * size * 3);
   const scale = Math.hypot(m.a, m.b);
   const k = scale > 1.5 ? Math.ceil(scale) : 1;
+  const { data, width, height } = img;
+  // Sub-sample offsets within an output pixel (a k x k box when the chip shrinks the face).
+  const offs = Float64Array.from({ length: k }, (_, s) => (k === 1 ? 0 : (s + 0.5) / k - 0.5));
   const pix = (x: number, y: number, c: number): number =>
-    x < 0 || y < 0 || x >= img.width || y >= img.height ? 0 : img.data[(y * img.width + x) * 3 + c]!;
-  const acc = [0, 0, 0];
+    x < 0 || y < 0 || x >= width || y >= height ? 0 : data[(y * width + x) * 3 + c]!;
+  const stride = width * 3;
+  const acc = new Float64Array(3);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       acc[0] = acc[1] = acc[2] = 0;
       for (let sy = 0; sy < k; sy++) {
+        const cy = y + offs[sy]!;
         for (let sx = 0; sx < k; sx++) {
-          const cx = x + (k === 1 ? 0 : (sx + 0.5) / k - 0.5);
-          const cy = y + (k === 1 ? 0 : (sy + 0.5) / k - 0.5);
+          const cx = x + offs[sx]!;
           const ix = m.a * cx - m.b * cy + m.tx;
           const iy = m.b * cx + m.a * cy + m.ty;
           const x0 = Math.floor(ix);
           const y0 = Math.floor(iy);
           const fx = ix - x0;
           const fy = iy - y0;
-          for (let c = 0; c < 3; c++) {
-            const top = pix(x0, y0, c) * (1 - fx) + pix(x0 + 1, y0, c) * fx;
-            const bot = pix(x0, y0 + 1, c) * (1 - fx) + pix(x0 + 1, y0 + 1, c) * fx;
-            acc[c]! += top * (1 - fy) + bot * fy;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+            // All four neighbours inside the image (nearly every sample): direct reads.
+            const i = y0 * stride + x0 * 3;
+            for (let c = 0; c < 3; c++) {
+              const top = data[i + c]! * (1 - fx) + data[i + 3 + c]! * fx;
+              const bot = data[i + stride + c]! * (1 - fx) + data[i + stride + 3 + c]! * fx;
+              acc[c]! += top * (1 - fy) + bot * fy;
+            }
+          } else {
+            // At or past the border: pixels outside the image read as 0.
+            for (let c = 0; c < 3; c++) {
+              const top = pix(x0, y0, c) * (1 - fx) + pix(x0 + 1, y0, c) * fx;
+              const bot = pix(x0, y0 + 1, c) * (1 - fx) + pix(x0 + 1, y0 + 1, c) * fx;
+              acc[c]! += top * (1 - fy) + bot * fy;
+            }
           }
         }
       }

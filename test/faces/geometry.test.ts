@@ -146,3 +146,48 @@ test('a box found on the mirrored input maps back to the same place on the canva
   assert.deepEqual([...chip.subarray((2 * size + 3) * 3, (2 * size + 4) * 3)], [1, 2, 3]);
   assert.equal(chip.reduce((a, v) => a + v, 0), 6);
 });
+
+test('warpSimilarity: the in-image fast path gives exactly what sampling every pixel with bounds checks gives, borders and box filter included', () => {
+  const W = 97;
+  const H = 61;
+  const img = { width: W, height: H, data: new Uint8Array(W * H * 3) };
+  let s = 3;
+  for (let i = 0; i < img.data.length; i++) img.data[i] = (s = (s * 1103515245 + 12345) % 2147483648) % 256;
+  /** The plain definition: bilinear, zero outside the image, k x k box when shrinking by more than 1.5x. */
+  const reference = (m: { a: number; b: number; tx: number; ty: number }, size: number) => {
+    const out = new Float32Array(size * size * 3);
+    const k = Math.hypot(m.a, m.b) > 1.5 ? Math.ceil(Math.hypot(m.a, m.b)) : 1;
+    const pix = (x: number, y: number, c: number) => (x < 0 || y < 0 || x >= W || y >= H ? 0 : img.data[(y * W + x) * 3 + c]!);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        for (let c = 0; c < 3; c++) {
+          let acc = 0;
+          for (let sy = 0; sy < k; sy++) {
+            for (let sx = 0; sx < k; sx++) {
+              const cx = x + (k === 1 ? 0 : (sx + 0.5) / k - 0.5);
+              const cy = y + (k === 1 ? 0 : (sy + 0.5) / k - 0.5);
+              const ix = m.a * cx - m.b * cy + m.tx;
+              const iy = m.b * cx + m.a * cy + m.ty;
+              const x0 = Math.floor(ix);
+              const y0 = Math.floor(iy);
+              const fx = ix - x0;
+              const fy = iy - y0;
+              const top = pix(x0, y0, c) * (1 - fx) + pix(x0 + 1, y0, c) * fx;
+              const bot = pix(x0, y0 + 1, c) * (1 - fx) + pix(x0 + 1, y0 + 1, c) * fx;
+              acc += top * (1 - fy) + bot * fy;
+            }
+          }
+          out[(y * size + x) * 3 + c] = acc / (k * k);
+        }
+      }
+    }
+    return out;
+  };
+  const maps = [
+    { a: 0.6, b: 0.1, tx: 10, ty: 5 }, // enlarging, inside
+    { a: 1.2 * Math.cos(0.4), b: 1.2 * Math.sin(0.4), tx: -8, ty: -3 }, // crosses the top-left border
+    { a: 2.6 * Math.cos(-0.3), b: 2.6 * Math.sin(-0.3), tx: 20, ty: 30 }, // shrinking 2.6x (3x3 box), past the right and bottom
+    { a: 1, b: 0, tx: W - 1, ty: H - 1 }, // the last column and row: the fast path must not read past them
+  ];
+  for (const m of maps) assert.deepEqual(warpSimilarity(img, m, 40), reference(m, 40), JSON.stringify(m));
+});
