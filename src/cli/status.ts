@@ -8,14 +8,23 @@ import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, print
 
 export interface StatusReport {
   daemon: { running: boolean; pid: number | null; state: DaemonStatus['state'] | 'stopped'; startedAt: string | null; updatedAt: string | null };
-  feeds: DaemonStatus['feeds'];
+  /** Each feed as the daemon last reported it, with the faces stored from it (all of them, and below the quality gate). */
+  feeds: Array<DaemonStatus['feeds'][number] & { faces: number; belowGate: number }>;
   /** Frames through the faces stage since the daemon started (static: skipped, same empty scene). */
   frames: DaemonStatus['frames'] | null;
   totals: { faces: number; clusterable: number; persons: number; indexSize: number | null; provider: string | null };
 }
 
 /** Joins the daemon's status file with the database's totals (pure). */
-export function buildReport(pid: number | undefined, status: DaemonStatus | undefined, db: { faces: number; clusterable: number; persons: number }): StatusReport {
+export interface DbCounts {
+  faces: number;
+  clusterable: number;
+  persons: number;
+  /** Per camera id; cameras without faces may be missing. */
+  byCamera?: ReadonlyMap<string, { faces: number; clusterable: number }>;
+}
+
+export function buildReport(pid: number | undefined, status: DaemonStatus | undefined, db: DbCounts): StatusReport {
   const running = pid !== undefined && status?.pid === pid;
   return {
     daemon: {
@@ -25,9 +34,12 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
       startedAt: isoTime(status?.startedAt),
       updatedAt: isoTime(status?.updatedAt),
     },
-    feeds: status?.feeds ?? [],
+    feeds: (status?.feeds ?? []).map((f) => {
+      const c = db.byCamera?.get(f.cameraId);
+      return { ...f, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0 };
+    }),
     frames: running ? status!.frames : null,
-    totals: { ...db, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
+    totals: { faces: db.faces, clusterable: db.clusterable, persons: db.persons, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
   };
 }
 
@@ -37,8 +49,11 @@ export function formatReport(r: StatusReport): string {
     : `daemon: not running${r.daemon.updatedAt ? ` (last status ${r.daemon.updatedAt})` : ''}`;
   const feeds = r.feeds.length
     ? formatTable(
-        ['camera', 'state', 'fps', 'frames', 'drops', 'restarts', 'last frame', 'last error'],
-        r.feeds.map((f) => [f.cameraId, f.state, f.fps.toFixed(1), String(f.framesOut), String(f.drops), String(f.restarts), tableTime(f.lastFrameAt), f.lastError ?? '']),
+        ['camera', 'state', 'fps', 'frames', 'drops', 'restarts', 'faces', 'below gate', 'last frame', 'last error'],
+        r.feeds.map((f) => [
+          f.cameraId, f.state, f.fps.toFixed(1), String(f.framesOut), String(f.drops), String(f.restarts), String(f.faces), String(f.belowGate),
+          tableTime(f.lastFrameAt), f.lastError ?? '',
+        ]),
       )
     : '(no feeds)';
   const t = r.totals;
@@ -51,17 +66,17 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
     program
       .command('status')
       .description("Show whether the daemon runs, each feed's state, fps, drops, restarts and last error, and totals.")
-      .option('--json', 'print JSON: {daemon, feeds, totals: {faces, persons, indexSize, provider}}'),
+      .option('--json', 'print JSON: {daemon, feeds (each with faces and belowGate), frames, totals: {faces, clusterable, persons, indexSize, provider}}'),
   )
     .addHelpText('after', exitCodesHelp([3, 75, 78]))
     .action(async (opts: ConfigOption & { json?: boolean }) => {
       const config = loadConfig(configPath(opts), { checkStorage: false, allowMissingEnv: true });
       const dir = config.storage.dir;
       const store = await openStore(dir, { readonly: true, busyTimeoutMs: busyTimeoutMs() });
-      let db: { faces: number; clusterable: number; persons: number };
+      let db: DbCounts;
       try {
         const counts = await store.faces.count();
-        db = { ...counts, persons: await store.people.countActive() };
+        db = { ...counts, persons: await store.people.countActive(), byCamera: await store.faces.countByCamera() };
       } finally {
         await store.close();
       }

@@ -109,6 +109,14 @@ export class FacesRepository {
     return { faces: r?.faces ?? 0, clusterable: r?.clusterable ?? 0 };
   }
 
+  /** Faces stored per camera, and how many of them passed the quality gate. */
+  async countByCamera(): Promise<Map<string, { faces: number; clusterable: number }>> {
+    const rows = await this.db.all<{ c: string; faces: number; clusterable: number | null }>(
+      'SELECT camera_id AS c, count(*) AS faces, sum(clusterable) AS clusterable FROM faces GROUP BY camera_id',
+    );
+    return new Map(rows.map((r) => [r.c, { faces: r.faces, clusterable: r.clusterable ?? 0 }]));
+  }
+
   async maxId(): Promise<number> {
     const r = await this.db.get<{ m: number | null }>('SELECT max(id) AS m FROM faces');
     return r?.m ?? 0;

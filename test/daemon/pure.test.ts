@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
 import { diffCameras, sectionsNeedingRestart } from '../../src/daemon/reload.js';
 import { thumbnailRect } from '../../src/daemon/thumbnail.js';
-import { buildReport } from '../../src/cli/status.js';
+import { buildReport, formatReport } from '../../src/cli/status.js';
 
 const cfg = (cams: string, extra = '') =>
   parseConfig(`storage:\n  dir: /tmp/faceidx-pure\ncameras:\n${cams}${extra}`, 'x.yaml', { checkStorage: false });
@@ -44,4 +44,19 @@ test('status report: a stale status file with a dead pid says not running', () =
   const live = buildReport(4242, status, { faces: 9, clusterable: 7, persons: 2 });
   assert.equal(live.daemon.running, true);
   assert.equal(live.daemon.pid, 4242);
+});
+
+test('status report: each feed shows the faces stored from it and how many were too small or blurred to identify', () => {
+  const feed = (cameraId: string) => ({ cameraId, state: 'done', fps: 1, framesOut: 12, drops: 0, restarts: 0, lastFrameAt: 5, lastError: null });
+  const status = {
+    pid: 1, startedAt: 1, updatedAt: 2, state: 'running' as const, provider: 'cpu', indexSize: 7,
+    faces: { stored: 30, clusterable: 7, gated: 23, storeErrors: 0 }, frames: { processed: 24, withFaces: 20, static: 0 },
+    feeds: [feed('classroom'), feed('desk'), feed('empty')],
+  } as unknown as Parameters<typeof buildReport>[1];
+  const byCamera = new Map([['classroom', { faces: 23, clusterable: 0 }], ['desk', { faces: 7, clusterable: 7 }]]);
+  const r = buildReport(undefined, status, { faces: 30, clusterable: 7, persons: 1, byCamera });
+  assert.deepEqual(r.feeds.map((f) => [f.cameraId, f.faces, f.belowGate]), [['classroom', 23, 23], ['desk', 7, 0], ['empty', 0, 0]]);
+  const text = formatReport(r);
+  assert.match(text, /below gate/);
+  assert.match(text.split('\n').find((l) => l.startsWith('classroom'))!, /\b23\s+23\b/);
 });
