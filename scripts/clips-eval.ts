@@ -5,7 +5,9 @@
  * all its faces. Meant for clips that show one person each (../shared/data/videos/talking-heads);
  * a clip with other people in it (an audience shot) shows up as a clip split over people.
  *
- *   node --import tsx scripts/clips-eval.ts [--fps 2] [--json] [--keep DIR] [--recluster] <clip...>
+ *   node --import tsx scripts/clips-eval.ts [--fps 2] [--json] [--keep DIR] [--recluster] [--set key=value ...] <clip...>
+ *
+ * `--set quality.maxYaw=0.5` (repeatable) puts a setting into the generated config.
  *
  * Reports, live (as the daemon left them) and, with --recluster, after `faceidx recluster`:
  *  - people: every person holding a clustered face, and those with >= clustering.minFaces;
@@ -29,17 +31,24 @@ interface Args {
   json: boolean;
   keep: string | null;
   recluster: boolean;
+  /** Extra settings, `section.key=value`, written into the generated config. */
+  set: Array<[string, string, string]>;
   clips: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { fps: 2, json: false, keep: null, recluster: false, clips: [] };
+  const args: Args = { fps: 2, json: false, keep: null, recluster: false, set: [], clips: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--fps') args.fps = Number(argv[++i]);
     else if (a === '--json') args.json = true;
     else if (a === '--recluster') args.recluster = true;
     else if (a === '--keep') args.keep = resolve(argv[++i]!);
+    else if (a === '--set') {
+      const m = /^(\w+)\.(\w+)=(.+)$/.exec(argv[++i] ?? '');
+      if (!m) throw new Error('--set wants section.key=value, e.g. quality.maxYaw=0.5');
+      args.set.push([m[1]!, m[2]!, m[3]!]);
+    }
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else args.clips.push(resolve(a));
   }
@@ -136,7 +145,10 @@ async function main(): Promise<void> {
   rmSync(storage, { recursive: true, force: true });
   const config = join(work, 'config.yaml');
   const cameras = args.clips.map((f) => `  - id: ${cameraId(f)}\n    url: ${JSON.stringify(f)}\n    fps: ${args.fps}\n`).join('');
-  writeFileSync(config, `storage:\n  dir: ${JSON.stringify(storage)}\ncameras:\n${cameras}inference:\n  device: cpu\nlogging:\n  level: warn\n`);
+  const sections = new Map<string, string[]>([['inference', ['  device: cpu']], ['logging', ['  level: warn']]]);
+  for (const [section, key, value] of args.set) sections.set(section, [...(sections.get(section) ?? []), `  ${key}: ${value}`]);
+  const extra = [...sections].map(([section, lines]) => `${section}:\n${lines.join('\n')}\n`).join('');
+  writeFileSync(config, `storage:\n  dir: ${JSON.stringify(storage)}\ncameras:\n${cameras}${extra}`);
   const minFaces = (JSON.parse(faceidx(['config', 'check', config, '--json'])) as { clustering: { minFaces: number } })
     .clustering.minFaces;
 
@@ -147,6 +159,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = {
     clips: args.clips.length,
     fps: args.fps,
+    settings: Object.fromEntries(args.set.map(([s, k, v]) => [`${s}.${k}`, v])),
     seconds,
     faces: rows.length,
     gated: rows.filter((r) => r.clusterable !== 1).length,

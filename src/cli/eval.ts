@@ -29,6 +29,7 @@ interface EvalOptions extends EngineCliOptions {
   joinDistance?: number;
   mergeAverage?: number;
   mergeGap?: number;
+  maxYaw?: number;
 }
 
 interface Cached {
@@ -37,6 +38,8 @@ interface Cached {
   e: number;
   s: number;
   q: number;
+  /** Head turn (faces/align.ts yawOffset); absent in caches written before it existed. */
+  y?: number;
 }
 
 /** Images of a labelled folder: [identity, path] in sorted order. */
@@ -88,7 +91,8 @@ async function describe(images: Array<[string, string]>, opts: EvalOptions, dir:
     writeFileSync(`${file}.tmp`, JSON.stringify(cache));
     renameSync(`${file}.tmp`, file);
   };
-  const todo = images.filter(([, p]) => !cache[key(p)]);
+  // Entries from before the head-turn measure existed are described again.
+  const todo = images.filter(([, p]) => { const c = cache[key(p)]; return !c || (c.d !== null && c.y === undefined); });
   let done = 0;
   const worker = async () => {
     for (let item = todo.shift(); item; item = todo.shift()) {
@@ -100,7 +104,7 @@ async function describe(images: Array<[string, string]>, opts: EvalOptions, dir:
       const dist = (f: (typeof faces)[number]) => Math.hypot(f.box.x + f.box.width / 2 - cx, f.box.y + f.box.height / 2 - cy);
       const best = faces.sort((a, b) => dist(a) - dist(b))[0];
       cache[key(p)] = best
-        ? { d: Buffer.from(best.descriptor.buffer, best.descriptor.byteOffset, best.descriptor.byteLength).toString('base64'), h: best.quality.height, e: best.quality.eyeDistance, s: best.quality.sharpness, q: best.score }
+        ? { d: Buffer.from(best.descriptor.buffer, best.descriptor.byteOffset, best.descriptor.byteLength).toString('base64'), h: best.quality.height, e: best.quality.eyeDistance, s: best.quality.sharpness, q: best.score, y: best.quality.yaw }
         : { d: null, h: 0, e: 0, s: 0, q: 0 };
       if (++done % 200 === 0) {
         save();
@@ -122,6 +126,7 @@ async function runEval(dir: string, opts: EvalOptions): Promise<void> {
   const described = await describe(images, opts, dir);
   const base = configSchema.parse({ storage: { dir: '.' } });
   const clustering = { ...base.clustering, ...(opts.threshold ? { threshold: opts.threshold } : {}), ...(opts.k ? { k: opts.k } : {}), ...(opts.weight ? { weight: opts.weight as 'linear' } : {}), ...(opts.joinDistance !== undefined ? { joinDistance: opts.joinDistance } : {}), ...(opts.mergeAverage !== undefined ? { mergeAverage: opts.mergeAverage } : {}), ...(opts.mergeGap !== undefined ? { mergeGap: opts.mergeGap } : {}) };
+  const quality = { ...base.quality, ...(opts.maxYaw !== undefined ? { maxYaw: opts.maxYaw } : {}) };
   const ids = new Map<string, number>();
   const descriptors: Float32Array[] = [];
   const truth: number[] = [];
@@ -132,7 +137,7 @@ async function runEval(dir: string, opts: EvalOptions): Promise<void> {
     const buf = Buffer.from(c.d, 'base64');
     descriptors.push(new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)));
     truth.push(ids.get(id) ?? ids.set(id, ids.size).get(id)!);
-    clusterable.push(isClusterable({ height: c.h, eyeDistance: c.e, sharpness: c.s, score: c.q }, base.quality));
+    clusterable.push(isClusterable({ height: c.h, eyeDistance: c.e, sharpness: c.s, score: c.q, ...(c.y !== undefined ? { yaw: c.y } : {}) }, quality));
   }
   const methods = await evaluateClustering({ descriptors, truth: Int32Array.from(truth), clusterable }, clustering, base.index);
   const summary = { images: images.length, identities: ids.size, faces: descriptors.length, noFace: images.length - descriptors.length, notClusterable: clusterable.filter((c) => !c).length, clustering, methods };
@@ -157,7 +162,8 @@ export function registerEvalCommand(program: Command, setExit: (code: number) =>
     .option('--weight <kind>', 'override clustering.weight: linear | gaussian | binary')
     .option('--join-distance <d>', 'override clustering.joinDistance', (v) => Number(v))
     .option('--merge-average <d>', 'override clustering.mergeAverage (0: off)', (v) => Number(v))
-    .option('--merge-gap <d>', 'override clustering.mergeGap (0: off)', (v) => Number(v));
+    .option('--merge-gap <d>', 'override clustering.mergeGap (0: off)', (v) => Number(v))
+    .option('--max-yaw <d>', 'override quality.maxYaw (0: off)', (v) => Number(v));
   addEngineOptions(cmd).action(async (dir: string, opts: EvalOptions) => {
     await runEval(dir, opts);
     setExit(ExitCode.OK);

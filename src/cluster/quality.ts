@@ -20,9 +20,11 @@ export interface FaceQuality {
   sharpness: number;
   /** Detector score, 0-1. */
   score: number;
+  /** Head turn: nose-tip offset from the eyes' midpoint in eye distances (faces/align.ts yawOffset); unknown: undefined. */
+  yaw?: number;
 }
 
-type QualityConfig = Pick<Config['quality'], 'minFaceHeight' | 'minSharpness' | 'minScore'> & { minEyeDistance?: number };
+type QualityConfig = Pick<Config['quality'], 'minFaceHeight' | 'minSharpness' | 'minScore'> & { minEyeDistance?: number; maxYaw?: number };
 
 /** True when the face passes every configured threshold (a threshold of 0 is off). */
 export function isClusterable(face: FaceQuality, cfg: QualityConfig): boolean {
@@ -31,7 +33,8 @@ export function isClusterable(face: FaceQuality, cfg: QualityConfig): boolean {
     face.height >= cfg.minFaceHeight &&
     face.eyeDistance >= (cfg.minEyeDistance ?? 0) &&
     face.sharpness >= cfg.minSharpness &&
-    face.score >= cfg.minScore
+    face.score >= cfg.minScore &&
+    (!cfg.maxYaw || face.yaw === undefined || face.yaw <= cfg.maxYaw)
   );
 }
 

@@ -127,6 +127,14 @@ export const configSchema = z.strictObject({
       minScore: z.number().min(0).max(1).default(0.5),
       /** Minimum distance between the eye centres (pixels) for clustering; 0 turns it off. */
       minEyeDistance: z.number().min(0).default(0),
+      /**
+       * Largest head turn for clustering: the nose tip's offset from the midpoint of the eyes, in
+       * eye distances (0 frontal, 0.5 nose above an eye: a strongly turned head). 0 turns it off.
+       * Off by default: at 0.5 it kept a profile frame out of the wrong person on the Hamilton
+       * clip, but it also dropped every audience member seen in three-quarter view from the
+       * people list (scripts/clips-eval.ts --set quality.maxYaw=0.5).
+       */
+      maxYaw: z.number().min(0).default(0),
     })
     .prefault({}),
   index: z

@@ -23,7 +23,7 @@ export interface AnalyzedFace {
   box: { x: number; y: number; width: number; height: number };
   score: number;
   descriptor: Float32Array;
-  quality: { height: number; eyeDistance: number; sharpness: number };
+  quality: { height: number; eyeDistance: number; sharpness: number; yaw: number };
 }
 
 /** The faces stage as the pipeline sees it (src/faces FaceEngine). */

@@ -91,6 +91,23 @@ export function eyeDistance(pts: Point[]): number {
 }
 
 /**
+ * How far the head is turned, from the 68 landmarks: the nose tip's offset from the midpoint of
+ * the eye centres, along the line through the eyes, in eye distances (absolute value). About 0
+ * for a frontal face; 0.5 puts the nose tip above an eye centre (a strongly turned head); beyond
+ * that the landmark net is guessing at a profile. Infinity when the eyes coincide.
+ */
+export function yawOffset(pts: Point[]): number {
+  const l = centre(pts, 36, 42);
+  const r = centre(pts, 42, 48);
+  const nose = pts[30]!;
+  const ex = r[0] - l[0];
+  const ey = r[1] - l[1];
+  const e2 = ex * ex + ey * ey;
+  if (!(e2 > 0)) return Number.POSITIVE_INFINITY;
+  return Math.abs(((nose[0] - (l[0] + r[0]) / 2) * ex + (nose[1] - (l[1] + r[1]) / 2) * ey) / e2);
+}
+
+/**
  * face-api's descriptor crop (`landmarks.align(null, {useDlibAlignment: true})`): a square of
  * side floor(mean eye-mouth distance / 0.45) around the eye and mouth centres, bounded by the
  * landmark crop's own size (face-api's quirk), then clipped to the image and floored.

@@ -1,7 +1,7 @@
 /** FaceEngine: detect -> landmarks -> align -> embed on onnxruntime-node sessions. */
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { CHIP_SIZE, chipTransform, chipTransform68, clipFloor, eyeDistance, faceapiAlignRect, landmarksToImage, type Point } from './align.js';
+import { CHIP_SIZE, chipTransform, chipTransform68, clipFloor, eyeDistance, yawOffset, faceapiAlignRect, landmarksToImage, type Point } from './align.js';
 import { Batcher } from './batcher.js';
 import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } from './detect.js';
 import { ensureModels, readAnchors } from './models.js';
@@ -18,7 +18,7 @@ export interface FaceResult {
   score: number;
   landmarks: Array<[number, number]>;
   descriptor: Float32Array;
-  quality: { height: number; eyeDistance: number; sharpness: number };
+  quality: { height: number; eyeDistance: number; sharpness: number; yaw: number };
 }
 
 export interface Detection {
@@ -124,7 +124,7 @@ export class FaceEngine {
       const chip = this.chip(img, lm.points, lm.crop, align);
       if (!chip) return null;
       const descriptor = await this.embed(chip);
-      const quality = { height: d.box.height, eyeDistance: eyeDistance(lm.points), sharpness: laplacianVariance(chip, CHIP_SIZE) };
+      const quality = { height: d.box.height, eyeDistance: eyeDistance(lm.points), sharpness: laplacianVariance(chip, CHIP_SIZE), yaw: yawOffset(lm.points) };
       return { box: d.box, score: d.score, landmarks: lm.points, descriptor, quality };
     });
     return (await Promise.all(jobs)).filter((r): r is FaceResult => r !== null);

@@ -23,3 +23,12 @@ test('quality score is the height, scaled down for blur under the floor', () => 
   assert.equal(qualityScore(good, cfg), 64);
   assert.equal(qualityScore({ ...good, sharpness: 5 }, { ...cfg, minSharpness: 10 }), 32);
 });
+
+test('the head-turn limit applies only when set, and a face without a measure passes it', () => {
+  assert.equal(isClusterable({ ...good, yaw: 0.9 }, cfg), true, 'maxYaw unset: off');
+  assert.equal(isClusterable({ ...good, yaw: 0.9 }, { ...cfg, maxYaw: 0 }), true, '0: off');
+  assert.equal(isClusterable({ ...good, yaw: 0.6 }, { ...cfg, maxYaw: 0.5 }), false);
+  assert.equal(isClusterable({ ...good, yaw: 0.3 }, { ...cfg, maxYaw: 0.5 }), true);
+  assert.equal(isClusterable({ ...good, yaw: Number.POSITIVE_INFINITY }, { ...cfg, maxYaw: 0.5 }), false, 'eyes on one point');
+  assert.equal(isClusterable(good, { ...cfg, maxYaw: 0.5 }), true, 'no measure (an older cache): not judged');
+});

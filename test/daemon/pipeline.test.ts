@@ -30,7 +30,7 @@ function stubFaces(small = false): AnalyzedFace[] {
     box: { x: 4 + i * 30, y: 4, width: small ? 20 : 28, height: small ? 20 : 50 },
     score: 0.95,
     descriptor: near(c),
-    quality: { height: small ? 20 : 50, eyeDistance: 20, sharpness: 100 },
+    quality: { height: small ? 20 : 50, eyeDistance: 20, sharpness: 100, yaw: 0 },
   }));
 }
 

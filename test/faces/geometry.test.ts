@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applySimilarity, chipTemplate, chipTemplate68, chipTransform, chipTransform68, clipFloor, DLIB68_CHIP_POINTS, DLIB_TEMPLATE5, faceapiAlignRect, fitSimilarity, TEMPLATE5_FROM_68, type Point } from '../../src/faces/align.js';
+import { applySimilarity, chipTemplate, chipTemplate68, chipTransform, chipTransform68, clipFloor, DLIB68_CHIP_POINTS, DLIB_TEMPLATE5, faceapiAlignRect, fitSimilarity, yawOffset, TEMPLATE5_FROM_68, type Point } from '../../src/faces/align.js';
 import { decodeSsd, iou, mergeDetections, nms, padPasses, toImageRect, unmirror } from '../../src/faces/detect.js';
 import { centeredCanvas, laplacianVariance, letterboxCanvas, mirrorChip, resampleCanvas, warpSimilarity } from '../../src/faces/preprocess.js';
 
@@ -190,4 +190,21 @@ test('warpSimilarity: the in-image fast path gives exactly what sampling every p
     { a: 1, b: 0, tx: W - 1, ty: H - 1 }, // the last column and row: the fast path must not read past them
   ];
   for (const m of maps) assert.deepEqual(warpSimilarity(img, m, 40), reference(m, 40), JSON.stringify(m));
+});
+
+test('yawOffset: 0 for a frontal face, 0.5 with the nose tip above an eye, the same after rotating and scaling, Infinity without eyes', () => {
+  /** 68 points with the eyes centred at (-1, 0) and (1, 0) and the nose tip at (nx, 1). */
+  const face = (nx: number): Point[] => {
+    const pts: Point[] = Array.from({ length: 68 }, () => [0, 0]);
+    for (let i = 36; i < 42; i++) pts[i] = [-1 + (i - 38.5) * 0.1, 0];
+    for (let i = 42; i < 48; i++) pts[i] = [1 + (i - 44.5) * 0.1, 0];
+    pts[30] = [nx, 1];
+    return pts;
+  };
+  assert.ok(Math.abs(yawOffset(face(0))) < 1e-12);
+  assert.ok(Math.abs(yawOffset(face(1)) - 0.5) < 1e-12);
+  assert.ok(Math.abs(yawOffset(face(-1)) - 0.5) < 1e-12, 'either side');
+  const m = { a: 3 * Math.cos(0.7), b: 3 * Math.sin(0.7), tx: 40, ty: -12 };
+  assert.ok(Math.abs(yawOffset(face(0.4).map((p) => applySimilarity(m, p))) - 0.2) < 1e-9);
+  assert.equal(yawOffset(Array.from({ length: 68 }, () => [5, 5] as Point)), Number.POSITIVE_INFINITY);
 });
