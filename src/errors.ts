@@ -16,7 +16,18 @@ export type ErrorCode =
   | 'FACEIDX_DESCRIPTOR'
   | 'FACEIDX_INDEX'
   | 'FACEIDX_NOT_FOUND'
-  | 'FACEIDX_USAGE';
+  | 'FACEIDX_USAGE'
+  /** A CLI request the daemon cannot read: unknown kind or malformed arguments (CLI and daemon of different versions). */
+  | 'FACEIDX_REQUEST'
+  /** A bug: an error without a code of its own, reported as it was thrown. */
+  | 'FACEIDX_INTERNAL';
+
+/** Every code, for checking one read back from outside (the requests table). */
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'FACEIDX_CONFIG', 'FACEIDX_STORAGE', 'FACEIDX_DB_NEWER', 'FACEIDX_DB_LOCKED', 'FACEIDX_DB_MISSING', 'FACEIDX_FEED_UNREACHABLE',
+  'FACEIDX_FEED_INPUT', 'FACEIDX_MODEL', 'FACEIDX_PROVIDER', 'FACEIDX_IMAGE', 'FACEIDX_DESCRIPTOR', 'FACEIDX_INDEX', 'FACEIDX_NOT_FOUND',
+  'FACEIDX_USAGE', 'FACEIDX_REQUEST', 'FACEIDX_INTERNAL',
+];
 
 export class FaceidxError extends Error {
   readonly code: ErrorCode;
@@ -44,6 +55,7 @@ export const ExitCode = {
   SOFTWARE: 70,
   CANTCREAT: 73, // EX_CANTCREAT: storage cannot be written
   TEMPFAIL: 75, // EX_TEMPFAIL: database locked, try again
+  PROTOCOL: 76, // EX_PROTOCOL: the daemon could not read the CLI's request
   CONFIG: 78, // EX_CONFIG: the configuration is invalid
 } as const;
 
@@ -62,6 +74,10 @@ export function exitCodeFor(err: unknown): number {
       return ExitCode.NOT_FOUND;
     case 'FACEIDX_USAGE':
       return ExitCode.USAGE;
+    case 'FACEIDX_REQUEST':
+      return ExitCode.PROTOCOL;
+    case 'FACEIDX_INTERNAL':
+      return ExitCode.SOFTWARE;
     case 'FACEIDX_FEED_UNREACHABLE':
     case 'FACEIDX_MODEL':
     case 'FACEIDX_PROVIDER':

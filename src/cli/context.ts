@@ -9,9 +9,9 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
 import { DB_FILE, openStore, type Store } from '../store/index.js';
-import { livePid } from '../daemon/status-file.js';
+import { livePid } from '../runtime/status-file.js';
 
-export { PID_FILE, parsePidFile } from '../daemon/status-file.js';
+export { PID_FILE, parsePidFile } from '../runtime/status-file.js';
 
 export interface CommandContext {
   config: Readonly<Config>;

@@ -1,17 +1,16 @@
 /**
  * `faceidx forget <id>` and `faceidx purge --older-than <duration>`: erase faces for good.
  *
- * The database is the source of truth and is changed here, in one transaction (faces rows with
- * their descriptors and thumbnails; assignments and constraints cascade; labels go; emptied ids
- * are retired). The HNSW index file belongs to the daemon while it runs, so the CLI never writes
- * it then: the daemon's `syncWithStore` drops vectors whose faces are gone. With no daemon
- * running (no live pid in `<storage.dir>/faceidx.pid`), the CLI removes the vectors itself when
- * the index module is available; otherwise they are dropped at the daemon's next start.
+ * The database is the source of truth and is changed in one transaction (faces rows with their
+ * descriptors and thumbnails; assignments and constraints cascade; labels go; emptied ids are
+ * retired). While the daemon runs it owns the people core (index, graph): the erasure is handed
+ * to it (src/runtime/protocol.ts) and it erases and forgets in one step. With no daemon running
+ * (no live pid in `<storage.dir>/faceidx.pid`), the people core's offline path erases in the
+ * store and drops the vectors from an intact index file (src/people/offline.ts).
  */
 import type { Command } from 'commander';
-import type { Config } from '../config/schema.js';
 import { ExitCode, FaceidxError } from '../errors.js';
-import { silentLogger } from '../log/logger.js';
+import { forgetOffline, purgeOffline, type IndexOutcome } from '../people/offline.js';
 import { runningDaemonPid, withContext } from './context.js';
 import { askDaemon } from './daemon-request.js';
 import {
@@ -20,34 +19,7 @@ import {
 } from './output.js';
 import { unknownPerson } from './person.js';
 
-/** What happened to the removed faces' vectors in the HNSW index. */
-export type IndexOutcome =
-  | { action: 'none' }
-  | { action: 'daemon'; pid: number }
-  | { action: 'removed' }
-  | { action: 'next-start'; reason: string };
-
-/** Drops vectors of deleted faces: via the running daemon, directly, or at the next start. */
-export async function dropVectors(config: Readonly<Config>, faceIds: readonly number[]): Promise<IndexOutcome> {
-  if (faceIds.length === 0) return { action: 'none' };
-  const pid = runningDaemonPid(config.storage.dir);
-  if (pid !== undefined) return { action: 'daemon', pid };
-  try {
-    // Loaded only here: the other commands never need the native hnswlib module.
-    const { FaceIndex } = await import('../index/hnsw.js');
-    const { M, efConstruction, ef } = config.index;
-    const index = await FaceIndex.open({ dir: config.storage.dir, M, efConstruction, ef, log: silentLogger });
-    if (index.loadProblem !== null) {
-      // Nothing usable to edit (and saving would write an empty index): the daemon rebuilds it.
-      return { action: 'next-start', reason: `no usable index file: ${index.loadProblem}` };
-    }
-    index.remove(faceIds);
-    await index.save();
-    return { action: 'removed' };
-  } catch (err) {
-    return { action: 'next-start', reason: `the index could not be updated: ${(err as Error).message}` };
-  }
-}
+export type { IndexOutcome } from '../people/offline.js';
 
 export function indexNote(outcome: IndexOutcome): string {
   switch (outcome.action) {
@@ -86,8 +58,8 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
       const label = (await store.people.label(id)) ?? null;
       const pid = runningDaemonPid(config.storage.dir);
       // A running daemon owns the index and the clusters: it erases and forgets in one step.
-      const faceIds = pid === undefined ? await store.people.erase(id) : ((await askDaemon(store, 'forget', { person: id })) as { faceIds: number[] }).faceIds;
-      const index: IndexOutcome = pid === undefined ? await dropVectors(config, faceIds) : { action: 'daemon', pid };
+      const { faceIds, index }: { faceIds: number[]; index: IndexOutcome } =
+        pid === undefined ? await forgetOffline(config, store, id) : { ...(await askDaemon(store, { kind: 'forget', args: { person: id } })), index: { action: 'daemon', pid } };
       if (opts.json) printJson({ person: id, label, faces: faceIds.length, faceIds, index });
       else printText(`forgot person ${id}${label ? ` (${label})` : ''}: ${faceIds.length} face${faceIds.length === 1 ? '' : 's'} erased, id retired\n${indexNote(index)}`);
     });
@@ -104,9 +76,8 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
     const before = Date.now() - opts.olderThan;
     await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
       const pid = runningDaemonPid(config.storage.dir);
-      const { faceIds, retired } =
-        pid === undefined ? await store.people.purgeBefore(before) : ((await askDaemon(store, 'purge', { before })) as { faceIds: number[]; retired: number[] });
-      const index: IndexOutcome = pid === undefined ? await dropVectors(config, faceIds) : { action: 'daemon', pid };
+      const { faceIds, retired, index }: { faceIds: number[]; retired: number[]; index: IndexOutcome } =
+        pid === undefined ? await purgeOffline(config, store, before) : { ...(await askDaemon(store, { kind: 'purge', args: { before } })), index: { action: 'daemon', pid } };
       if (opts.json) printJson({ before: isoTime(before), faces: faceIds.length, retired, index });
       else {
         printText(

@@ -31,6 +31,7 @@ const EXIT_LINES: Record<number, string> = {
   70: 'internal error',
   73: 'the output file cannot be written',
   75: 'database locked by another process, try again',
+  76: 'the running daemon could not read the request (CLI and daemon of different versions)',
   78: 'invalid configuration (file:line: key: message)',
 };
 

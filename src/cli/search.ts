@@ -1,33 +1,11 @@
-/** `faceidx search <image>`: the people nearest to each face in a photo, with distances. */
+/** `faceidx search <image>`: the people nearest to each face in a photo, with distances (src/people/search.ts). */
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { FaceEngine, loadImage } from '../faces/index.js';
-import { euclidean } from '../index/distance.js';
 import { silentLogger } from '../log/logger.js';
+import { searchPeople, type Match } from '../people/search.js';
 import { withContext } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, parseIntOption, printJson, printText, type ConfigOption } from './output.js';
-
-export interface Match {
-  personId: number;
-  distance: number;
-  faceId: number;
-}
-
-/** Keeps, per person, the face closest to the query; then the `top` closest people (pure). */
-export class NearestPeople {
-  private readonly best = new Map<number, Match>();
-  constructor(private readonly query: Float32Array) {}
-
-  offer(faceId: number, personId: number, d: Float32Array): void {
-    const distance = euclidean(d, this.query);
-    const cur = this.best.get(personId);
-    if (!cur || distance < cur.distance) this.best.set(personId, { personId, distance, faceId });
-  }
-
-  top(n: number): Match[] {
-    return [...this.best.values()].sort((a, b) => a.distance - b.distance).slice(0, n);
-  }
-}
 
 interface SearchOptions extends ConfigOption {
   json?: boolean;
@@ -54,12 +32,10 @@ export function registerSearchCommand(program: Command, setExit: (code: number) 
           log: silentLogger,
         });
         const faces = await engine.analyze(img).finally(() => engine.close());
-        const searches = faces.map((f) => new NearestPeople(f.descriptor));
-        await store.faces.eachAssignedVector((faceId, personId, d) => searches.forEach((s) => s.offer(faceId, personId, d)));
+        const found = await searchPeople(store, faces.map((f) => f.descriptor), opts.top);
         const result = [];
         for (const [i, f] of faces.entries()) {
-          const matches = [];
-          for (const m of searches[i]!.top(opts.top)) matches.push({ ...m, label: (await store.people.label(m.personId)) ?? null });
+          const matches = found[i]!;
           const s = img.scale;
           const box = { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s };
           result.push({ box, score: f.score, matches });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { openStore } from '../store/index.js';
-import { livePid, readStatus, type DaemonStatus } from '../daemon/status-file.js';
+import { livePid, readStatus, type DaemonStatus } from '../runtime/status-file.js';
 import { busyTimeoutMs } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, printJson, printText, tableTime, type ConfigOption } from './output.js';
 

@@ -55,6 +55,16 @@ export interface Adjacency {
   weights: Float32Array;
 }
 
+/**
+ * Calls `fn(target, weight)` for each edge of `node`, in slot order; stops early when `fn`
+ * returns false. The one walk over a node's edges outside the CW core's own inner loop.
+ */
+export function forEachEdge(g: Adjacency, node: number, fn: (target: number, weight: number) => boolean | void): void {
+  const start = g.offsets[node]!;
+  const end = start + g.degree[node]!;
+  for (let e = start; e < end; e++) if (fn(g.targets[e]!, g.weights[e]!) === false) return;
+}
+
 /** Builds CSR adjacency from an undirected edge list (each edge stored both ways; a self-loop once). */
 export function toAdjacency(n: number, edges: readonly Edge[]): Adjacency {
   const degree = new Int32Array(n);

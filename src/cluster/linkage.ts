@@ -24,6 +24,7 @@
  * gap of 0.14 or more, so the check changes nothing there.
  */
 import { euclidean } from '../index/distance.js';
+import { UnionFind } from './union-find.js';
 
 export interface LinkageInput {
   /** Cluster label per node; nodes with `skip(label)` true are ignored. */
@@ -53,12 +54,8 @@ export function averageLinkageMerges(input: LinkageInput): Map<number, number> {
   }
   const cache = new Map<number, Float32Array | undefined>();
   const vec = (n: number) => (cache.has(n) ? cache.get(n) : cache.set(n, input.vector(n)).get(n));
-  const parent = new Map<number, number>();
-  const root = (l: number): number => {
-    let r = l;
-    while (parent.has(r)) r = parent.get(r)!;
-    return r;
-  };
+  const sets = new UnionFind();
+  const root = (l: number): number => sets.find(l);
   const groupOf = new Map<number, number[]>([...members].map(([l, nodes]) => [l, nodes]));
   const spreadOf = new Map<number, number>();
   const within = (l: number) => {
@@ -86,7 +83,7 @@ export function averageLinkageMerges(input: LinkageInput): Map<number, number> {
     if ((ra !== a || rb !== b) && !(mean(ra, rb) < input.maxAverage)) continue;
     if (input.cannotLink?.some(([x, y]) => (nodeLabel(x) === ra && nodeLabel(y) === rb) || (nodeLabel(x) === rb && nodeLabel(y) === ra))) continue;
     const [keep, drop] = preferred(ra, rb, groupOf);
-    parent.set(drop, keep);
+    sets.attach(drop, keep);
     groupOf.set(keep, [...groupOf.get(keep)!, ...groupOf.get(drop)!]);
     spreadOf.delete(keep);
   }

@@ -1,7 +1,7 @@
 /**
  * The composition root: the only module that knows the whole order of the data flow.
- *   feed (ffmpeg -> frames) -> faces (detect -> landmarks -> align -> embed) -> index (HNSW)
- *   -> cluster (incremental Chinese whispers) -> store (SQLite)
+ *   feed (ffmpeg -> frames) -> faces (detect -> landmarks -> align -> embed, quality gate)
+ *   -> store (SQLite) -> people (src/people: HNSW index + incremental Chinese whispers)
  * plus the daemon's life: pid file, status file, systemd notifications, signals, reload,
  * scheduled re-clusters and retention.
  */
@@ -13,16 +13,14 @@ import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
 import { openStore, type Store } from '../store/index.js';
 import { FaceEngine, FacePool } from '../faces/index.js';
-import { FaceIndex } from '../index/hnsw.js';
-import { Clusterer } from '../cluster/index.js';
+import { openPeople, type People } from '../people/index.js';
 import { isClusterable, qualityScore } from '../cluster/quality.js';
 import { createNotifier } from './sd-notify.js';
 import { Pipeline } from './pipeline.js';
 import { CameraRunner } from './cameras.js';
 import { installSignals } from './lifecycle.js';
 import { diffCameras, sectionsNeedingRestart } from './reload.js';
-import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from './status-file.js';
-import { purgeOlderThan } from './retention.js';
+import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from '../runtime/status-file.js';
 import { startRequestWorker } from './requests.js';
 
 export interface DaemonOptions {
@@ -37,8 +35,7 @@ interface Parts {
   log: Logger;
   store: Store;
   engine: FaceEngine | FacePool;
-  index: FaceIndex;
-  clusterer: Clusterer;
+  people: People;
   pipeline: Pipeline;
   runner: CameraRunner;
 }
@@ -62,7 +59,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const timers = scheduleMaintenance(parts);
   const requests = startRequestWorker({
     store: parts.store,
-    clusterer: parts.clusterer,
+    people: parts.people,
     serialised: (fn) => parts.pipeline.serialised(fn),
     log: log.child({ module: 'requests' }),
   });
@@ -82,7 +79,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   state = 'running';
   publish();
   notifier.ready();
-  log.info({ cameras: parts.runner.ids(), provider: parts.engine.provider, indexSize: parts.index.size }, 'faceidx is running');
+  log.info({ cameras: parts.runner.ids(), provider: parts.engine.provider, indexSize: parts.people.size }, 'faceidx is running');
 
   const why = await Promise.race([stopped, opts.untilDone ? parts.runner.finiteEnded().then(() => 'done') : new Promise<string>(() => {})]);
   state = 'stopping';
@@ -136,29 +133,24 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
     log: log.child({ module: 'faces' }),
   };
   const engine = workers > 0 ? await FacePool.create({ ...faceOpts, workers }) : await FaceEngine.create(faceOpts);
-  const index = await FaceIndex.open({ dir, ...config.index, log: log.child({ module: 'index' }) });
-  const synced = await index.syncWithStore(store);
-  log.info({ ...synced, size: index.size }, 'index checked against the store');
-  const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: log.child({ module: 'cluster' }) });
+  const people = await openPeople({ config, store, log: log.child({ module: 'people' }) });
   const pipeline = new Pipeline({
     analyzer: { analyze: (img) => engine.analyze(img) },
     store,
-    index,
-    clusterer,
+    people,
     gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
     config,
     log: log.child({ module: 'pipeline' }),
   });
   const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
-  return { config, log, store, engine, index, clusterer, pipeline, runner };
+  return { config, log, store, engine, people, pipeline, runner };
 }
 
 /** Stops feeds, finishes the frames in flight, saves the index and closes the store. */
 async function shutdown(p: Parts): Promise<void> {
   await p.runner.stopAll();
   await p.pipeline.drain();
-  await p.index.save();
-  await p.clusterer.save();
+  await p.people.save();
   await p.engine.close();
   await p.store.close();
 }
@@ -189,7 +181,7 @@ function scheduleMaintenance(p: Parts): Array<NodeJS.Timeout | undefined> {
   const { clustering, retention } = p.config;
   const recluster = clustering.reclusterEvery > 0
     ? setInterval(() => {
-        void p.pipeline.serialised(() => p.clusterer.recluster()).then(
+        void p.pipeline.serialised(() => p.people.recluster()).then(
           (r) => p.log.info(r, 'scheduled re-cluster done'),
           (err: Error) => p.log.error({ err: err.message }, 'scheduled re-cluster failed; the previous clusters stay'),
         );
@@ -197,7 +189,7 @@ function scheduleMaintenance(p: Parts): Array<NodeJS.Timeout | undefined> {
     : undefined;
   const retain = retention.maxAge > 0
     ? setInterval(() => {
-        void p.pipeline.serialised(() => purgeOlderThan(p.store, p.clusterer, Date.now() - retention.maxAge)).then(
+        void p.pipeline.serialised(() => p.people.purge(Date.now() - retention.maxAge)).then(
           (r) => r.faceIds.length > 0 && p.log.info({ faces: r.faceIds.length, retired: r.retired }, 'retention: old faces forgotten'),
           (err: Error) => p.log.error({ err: err.message }, 'retention failed; will try again'),
         );
@@ -235,7 +227,7 @@ function writeStatusSafely(p: Parts, startedAt: number, state: DaemonStatus['sta
       updatedAt: Date.now(),
       state,
       provider: p.engine.provider,
-      indexSize: p.index.size,
+      indexSize: p.people.size,
       faces: { stored: c.facesStored, clusterable: c.facesClusterable, gated: c.facesGated, storeErrors: c.storeErrors },
       frames: { processed: c.framesProcessed, withFaces: c.framesWithFaces, static: c.framesStatic },
       feeds: p.runner.statuses(),

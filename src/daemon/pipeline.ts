@@ -1,6 +1,6 @@
 /**
  * The data flow for one frame, in order: faces (detect -> landmarks -> align -> embed) ->
- * quality gate -> store (SQLite, the source of truth) -> index (HNSW) -> cluster (people).
+ * quality gate -> store (SQLite, the source of truth) -> people (src/people: index + clusters).
  * Frames from every camera come through here; the embedder batches faces of concurrent frames.
  * Storing, indexing and clustering are serialised so the index and the people always match the DB.
  */
@@ -31,14 +31,8 @@ export interface Analyzer {
   analyze(img: { width: number; height: number; data: Uint8Array }): Promise<AnalyzedFace[]>;
 }
 
-/** The index stage (src/index FaceIndex). */
-export interface IndexLike {
-  add(items: Array<{ id: number; descriptor: Float32Array }>): Promise<void>;
-  readonly size: number;
-}
-
-/** The cluster stage (src/cluster Clusterer). */
-export interface ClustererLike {
+/** The people stage (src/people): indexes and clusters faces just stored. */
+export interface PeopleLike {
   addFaces(faces: Array<{ id: number; descriptor: Float32Array }>): Promise<Map<number, number>>;
 }
 
@@ -51,8 +45,7 @@ export interface QualityGate {
 export interface PipelineDeps {
   analyzer: Analyzer;
   store: Store;
-  index: IndexLike;
-  clusterer: ClustererLike;
+  people: PeopleLike;
   gate: QualityGate;
   config: Pick<Config, 'storage' | 'detector'>;
   log: Logger;
@@ -154,7 +147,7 @@ export class Pipeline {
   }
 
   private async storeIndexCluster(frame: FrameLike, records: NewFace[]): Promise<boolean> {
-    const { store, index, clusterer, log } = this.deps;
+    const { store, people, log } = this.deps;
     let ids: Array<number | null>;
     try {
       ids = await store.faces.insertMany(records);
@@ -179,10 +172,7 @@ export class Pipeline {
         this.counters.facesGated++;
       }
     });
-    if (fresh.length > 0) {
-      await index.add(fresh);
-      await clusterer.addFaces(fresh);
-    }
+    if (fresh.length > 0) await people.addFaces(fresh);
     return true;
   }
 }

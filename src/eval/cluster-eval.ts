@@ -1,13 +1,13 @@
 /**
  * Clusters one set of descriptors several ways in the same run and scores each against the
  * truth: faceidx incremental (faces in the given order), faceidx batch, DBSCAN and dlib's recipe
- * at 0.5 and 0.6. The faceidx methods use the real HNSW index (in memory) and the config's
+ * at 0.5 and 0.6. The faceidx methods use the people core's in-memory half (src/people
+ * face-graph.ts: the real HNSW index and the cluster engine, no store) with the config's
  * clustering settings; faces failing the quality gate stay singletons (they are not clustered).
  */
 import type { Config } from '../config/schema.js';
-import { ClusterEngine } from '../cluster/engine.js';
-import { FaceIndex } from '../index/hnsw.js';
 import { silentLogger } from '../log/logger.js';
+import { FaceGraph, type ClusteringSettings } from '../people/index.js';
 import { dbscan, dlibRecipe } from './baselines.js';
 import { bcubed, countClusters, pairwise, type Prf } from './metrics.js';
 
@@ -28,28 +28,16 @@ export interface EvalInput {
   clusterable?: boolean[];
 }
 
-type Clustering = Pick<Config['clustering'], 'threshold' | 'k' | 'seed'> & { weight?: Config['clustering']['weight']; joinDistance?: number | undefined; mergeAverage?: number | undefined; mergeGap?: number | undefined };
+type Clustering = ClusteringSettings;
 
 export async function faceidx(input: EvalInput, cfg: Clustering, idx: Config['index'], mode: 'incremental' | 'batch'): Promise<Int32Array> {
   const n = input.descriptors.length;
-  const index = await FaceIndex.open({ dir: null, ...idx, log: silentLogger, capacity: n + 16 });
-  const engine = new ClusterEngine({
-    threshold: cfg.threshold, k: cfg.k, weight: cfg.weight ?? 'linear', seed: cfg.seed, joinDistance: cfg.joinDistance, capacity: n + 16,
-    mergeAverage: cfg.mergeAverage,
-    mergeGap: cfg.mergeGap,
-    vectorOf: (id) => input.descriptors[id],
-  });
+  const graph = await FaceGraph.inMemory(cfg, idx, { capacity: n + 16, log: silentLogger, vectorOf: (id) => input.descriptors[id] });
   const ok = (i: number) => input.clusterable?.[i] ?? true;
-  const ids = [...Array(n).keys()].filter(ok);
-  if (mode === 'incremental') {
-    for (const i of ids) {
-      await index.add([{ id: i, descriptor: input.descriptors[i]! }]);
-      engine.insert(i, index.knn(input.descriptors[i]!, cfg.k + 1));
-    }
-  } else {
-    await index.add(ids.map((i) => ({ id: i, descriptor: input.descriptors[i]! })));
-    for (const i of ids) engine.addFace(i, index.knn(input.descriptors[i]!, cfg.k + 1), 0);
-  }
+  const faces = [...Array(n).keys()].filter(ok).map((i) => ({ id: i, descriptor: input.descriptors[i]! }));
+  if (mode === 'incremental') for (const f of faces) await graph.insert([f]);
+  else await graph.link(faces);
+  const { engine } = graph;
   const labels = mode === 'batch' ? engine.batchClusters() : null;
   const out = new Int32Array(n);
   let single = -1;

@@ -1,8 +1,9 @@
 /**
  * The HNSW index over clusterable face descriptors (hnswlib-node), saved in the storage folder
- * as `faces.hnsw` plus `faces.hnsw.json` (size, SHA-256, parameters). The SQLite store stays the
- * source of truth: `syncWithStore` catches the index up, or rebuilds it when its file is missing,
- * stale or corrupt (never fatal). Labels are face ids; distances are Euclidean.
+ * as `faces.hnsw` plus `faces.hnsw.json` (size, SHA-256, parameters). It knows nothing of the
+ * store: it is given ids and vectors. The people core (src/people) is its only writer: it
+ * catches the index up with the store, or rebuilds it when its file is missing, stale or
+ * corrupt (never fatal). Labels are face ids; distances are Euclidean.
  *
  * hnswlib calls are synchronous, so `add` inserts in chunks and yields to the event loop
  * between them (about every 20 ms); a rebuild fills a new index while the old one keeps serving
@@ -15,10 +16,15 @@ import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { FaceidxError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { Store } from '../store/index.js';
 import { DIM, validateDescriptor } from './validate.js';
 
 export const INDEX_FILE = 'faces.hnsw';
+
+/** A face as the index sees it: its id (the store's) and its descriptor. */
+export interface FaceVector {
+  id: number;
+  descriptor: Float32Array;
+}
 const META_FILE = `${INDEX_FILE}.json`;
 const SLICE_MS = 20;
 
@@ -62,7 +68,7 @@ export class FaceIndex {
     this.hnsw = hnsw;
   }
 
-  /** Opens the saved index if it is intact, else starts empty (call syncWithStore next). */
+  /** Opens the saved index if it is intact, else starts empty (`loadProblem` says why). */
   static async open(opts: FaceIndexOptions): Promise<FaceIndex> {
     const index = new FaceIndex(opts, FaceIndex.empty(opts, opts.capacity ?? 1024));
     if (opts.dir !== null) {
@@ -126,7 +132,7 @@ export class FaceIndex {
   }
 
   /** Adds (or replaces) faces; validates every descriptor first, grows capacity, yields between chunks. */
-  async add(items: ReadonlyArray<{ id: number; descriptor: Float32Array }>): Promise<void> {
+  async add(items: ReadonlyArray<FaceVector>): Promise<void> {
     for (const it of items) {
       if (!Number.isSafeInteger(it.id) || it.id < 0) throw new FaceidxError('FACEIDX_INDEX', `face id ${it.id} is not a non-negative integer`, 'pass the id the store gave the face');
       validateDescriptor(it.descriptor, it.id);
@@ -134,7 +140,7 @@ export class FaceIndex {
     return this.serial(() => this.insertInto(this.hnsw, this.live, items));
   }
 
-  private async insertInto(h: hnswlib.HierarchicalNSW, live: Set<number>, items: ReadonlyArray<{ id: number; descriptor: Float32Array }>): Promise<void> {
+  private async insertInto(h: hnswlib.HierarchicalNSW, live: Set<number>, items: ReadonlyArray<FaceVector>): Promise<void> {
     const needed = h.getCurrentCount() + items.length;
     if (needed > h.getMaxElements()) h.resizeIndex(Math.max(needed, h.getMaxElements() * 2));
     let sliceStart = performance.now();
@@ -194,56 +200,41 @@ export class FaceIndex {
     await rename(join(dir, `${META_FILE}.tmp`), join(dir, META_FILE));
   }
 
+  /** Ids of the live (searchable) faces. */
+  ids(): number[] {
+    return [...this.live];
+  }
+
   /**
-   * Makes the index match the store's clusterable faces: adds what is missing, hides what is
-   * gone, or rebuilds from scratch when the file was not loaded or most of it is stale.
+   * Inserts faces arriving in batches (e.g. read from the store), skipping, with a warning, any
+   * whose descriptor is unusable. `replace`: fills a new index and swaps it in once complete
+   * (the old one serves queries meanwhile), which also clears `loadProblem`. Returns the faces added.
    */
-  syncWithStore(store: Store): Promise<{ added: number; removed: number; rebuilt: boolean }> {
+  fill(batches: AsyncIterable<ReadonlyArray<FaceVector>>, opts: { replace: boolean; capacity?: number }): Promise<number> {
     return this.serial(async () => {
-      const ids = await store.faces.ids(true);
-      const want = new Set(ids);
-      const extra = [...this.live].filter((id) => !want.has(id));
-      const missing = ids.filter((id) => !this.live.has(id));
-      const rebuild = this.loadProblem !== null || (ids.length > 0 && missing.length + extra.length > ids.length / 2 && missing.length > 1000);
-      if (rebuild) {
-        await this.rebuild(store, ids.length);
-        await this.saveNow();
-        this.opts.log.info({ faces: this.live.size, reason: this.loadProblem ?? 'stale' }, 'index rebuilt from the store');
-        this.loadProblem = null;
-        return { added: this.live.size, removed: 0, rebuilt: true };
+      const h = opts.replace ? FaceIndex.empty(this.opts, (opts.capacity ?? 0) + 16) : this.hnsw;
+      const live = opts.replace ? new Set<number>() : this.live;
+      let added = 0;
+      for await (const batch of batches) {
+        const items = batch.filter((r) => this.usable(r));
+        await this.insertInto(h, live, items);
+        added += items.length;
       }
-      this.remove(extra);
-      if (missing.length > 0) await this.addFromStore(store, this.hnsw, this.live, new Set(missing), missing[0]! - 1);
-      if (missing.length + extra.length > 0) await this.saveNow();
-      return { added: missing.length, removed: extra.length, rebuilt: false };
+      if (opts.replace) {
+        this.hnsw = h;
+        this.live = live;
+        this.loadProblem = null;
+      }
+      return added;
     });
   }
 
-  /** Fills a new index from the store, then swaps it in (the old one serves queries meanwhile). */
-  private async rebuild(store: Store, count: number): Promise<void> {
-    const h = FaceIndex.empty(this.opts, count + 16);
-    const live = new Set<number>();
-    await this.addFromStore(store, h, live, null, 0);
-    this.hnsw = h;
-    this.live = live;
-  }
-
-  private async addFromStore(store: Store, h: hnswlib.HierarchicalNSW, live: Set<number>, only: Set<number> | null, after: number): Promise<void> {
-    for (let last = after; ; ) {
-      const rows = await store.faces.vectorsAfter(last, 2000, true);
-      if (rows.length === 0) return;
-      last = rows[rows.length - 1]!.id;
-      const items = rows.filter((r) => (only === null || only.has(r.id)) && this.usable(r));
-      await this.insertInto(h, live, items);
-    }
-  }
-
-  private usable(row: { id: number; descriptor: Float32Array }): boolean {
+  private usable(row: FaceVector): boolean {
     try {
       validateDescriptor(row.descriptor, row.id);
       return true;
     } catch (err) {
-      this.opts.log.warn({ face: row.id, err: (err as Error).message }, 'stored face skipped by the index');
+      this.opts.log.warn({ face: row.id, err: (err as Error).message }, 'face skipped by the index');
       return false;
     }
   }

@@ -1,4 +1,5 @@
 /** User constraints between two faces that every re-cluster must respect. */
+import { UnionFind } from '../cluster/union-find.js';
 import type { Database, TxHandle } from './db.js';
 
 export type ConstraintKind = 'must_link' | 'cannot_link';
@@ -48,26 +49,13 @@ export class ConstraintsRepository {
 export async function relinkMustLinkSurvivors(tx: TxHandle, doomed: ReadonlySet<number>, now = Date.now()): Promise<number> {
   const links = await tx.all<{ a: number; b: number }>("SELECT face_a AS a, face_b AS b FROM constraints WHERE kind = 'must_link'");
   if (links.length === 0) return 0;
-  const parent = new Map<number, number>();
-  const find = (x: number): number => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(x, r);
-    return r;
-  };
-  for (const { a, b } of links) {
-    if (!parent.has(a)) parent.set(a, a);
-    if (!parent.has(b)) parent.set(b, b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
-  const groups = new Map<number, number[]>();
-  for (const f of parent.keys()) (groups.get(find(f)) ?? groups.set(find(f), []).get(find(f))!).push(f);
+  const sets = new UnionFind();
+  for (const { a, b } of links) sets.union(a, b);
+  const groups = sets.groups();
   let added = 0;
   for (const members of groups.values()) {
     if (!members.some((f) => doomed.has(f))) continue;
-    const left = members.filter((f) => !doomed.has(f)).sort((x, y) => x - y);
+    const left = members.filter((f) => !doomed.has(f));
     for (const f of left.slice(1)) {
       const r = await tx.run('INSERT OR IGNORE INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?)', ['must_link', left[0]!, f, now]);
       added += r.changes;

@@ -1,25 +1,24 @@
 /**
- * Requests from the CLI to a running daemon: while the daemon runs it owns the index and the
- * clusters, so commands that change people (merge, not, recluster, forget, purge) are queued
- * here, applied by the daemon in order, and answered with a result or an error.
+ * The `requests` table: how the CLI hands a change of people to a running daemon (the protocol,
+ * its kinds and their validation, is src/runtime/protocol.ts; this table only keeps the rows).
+ * Rows are read back as they were written: `kind`, `args`, `result` and `error` are whatever the
+ * writer put there (JSON; text that is not JSON reads as the text itself), for the protocol to check.
  */
 import type { Database } from './db.js';
 
-export type RequestKind = 'merge' | 'not' | 'recluster' | 'forget' | 'purge';
-
 export interface RequestRow {
   id: number;
-  kind: RequestKind;
-  args: Record<string, number>;
+  kind: string;
+  args: unknown;
   createdAt: number;
   doneAt: number | null;
   result: unknown;
-  error: { code: string; message: string } | null;
+  error: unknown;
 }
 
 interface Raw {
   id: number;
-  kind: RequestKind;
+  kind: string;
   args: string;
   createdAt: number;
   doneAt: number | null;
@@ -29,20 +28,24 @@ interface Raw {
 
 const COLUMNS = 'id, kind, args, created_at AS createdAt, done_at AS doneAt, result, error';
 
+function json(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 function parse(r: Raw): RequestRow {
-  return {
-    ...r,
-    args: JSON.parse(r.args) as Record<string, number>,
-    result: r.result === null ? null : (JSON.parse(r.result) as unknown),
-    error: r.error === null ? null : (JSON.parse(r.error) as { code: string; message: string }),
-  };
+  return { ...r, args: json(r.args), result: json(r.result), error: json(r.error) };
 }
 
 export class RequestsRepository {
   constructor(private readonly db: Database) {}
 
-  async enqueue(kind: RequestKind, args: Record<string, number>, now = Date.now()): Promise<number> {
-    const r = await this.db.run('INSERT INTO requests (kind, args, created_at) VALUES (?, ?, ?)', [kind, JSON.stringify(args), now]);
+  async enqueue(kind: string, args: unknown, now = Date.now()): Promise<number> {
+    const r = await this.db.run('INSERT INTO requests (kind, args, created_at) VALUES (?, ?, ?)', [kind, JSON.stringify(args ?? {}), now]);
     return r.lastID;
   }
 

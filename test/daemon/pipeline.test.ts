@@ -1,5 +1,5 @@
 /**
- * The pipeline with the real store, index and clusterer; only the face engine (slow, ONNX) is
+ * The pipeline with the real store and people core (index + clusters); only the face engine (slow, ONNX) is
  * replaced by a stub that returns two faces per frame, near one of two identities.
  * "Disk full" is SQLite's own SQLITE_FULL, caused by capping the database's page count.
  */
@@ -9,8 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
-import { FaceIndex } from '../../src/index/hnsw.js';
-import { Clusterer } from '../../src/cluster/index.js';
+import { openPeople } from '../../src/people/index.js';
 import { isClusterable, qualityScore } from '../../src/cluster/quality.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -39,15 +38,13 @@ async function setup(analyze?: () => Promise<AnalyzedFace[]>) {
   const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\n`, 'p.yaml', { checkStorage: false });
   const store = await openStore(dir);
   await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
-  const index = await FaceIndex.open({ dir, ...config.index, log: silentLogger });
-  await index.syncWithStore(store);
-  const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: silentLogger });
+  const people = await openPeople({ config, store, log: silentLogger });
+  const index = people;
   let small = false;
   const pipeline = new Pipeline({
     analyzer: { analyze: analyze ?? (async () => stubFaces(small)) },
     store,
-    index,
-    clusterer,
+    people,
     gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
     config,
     log: silentLogger,

@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { truncate, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FaceIndex, INDEX_FILE } from '../../src/index/hnsw.js';
+import { FaceIndex } from '../../src/index/hnsw.js';
 import { isFaceidxError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { syntheticFaces } from '../../src/eval/synthetic.js';
 import { BruteKnn } from '../../src/eval/brute.js';
-import { tempStore, storeFaces } from '../cluster/helpers.js';
 
 const params = { M: 16, efConstruction: 100, ef: 64, log: silentLogger };
 
@@ -43,49 +40,6 @@ test('wrong-length and NaN descriptors are rejected before they reach the index'
   assert.throws(() => index.knn(new Float32Array(3), 2), (e: unknown) => isFaceidxError(e, 'FACEIDX_DESCRIPTOR'));
   assert.equal(index.size, 0);
   assert.deepEqual(index.knn(new Float32Array(128), 5), []);
-});
-
-test('index is saved, reopened, caught up with the store and rebuilt when deleted or truncated', async () => {
-  const { dir, store, cleanup } = await tempStore();
-  try {
-    const set = syntheticFaces({ people: 10, perPerson: 10, seed: 2 });
-    const ids = await storeFaces(store, set.descriptors.slice(0, 80));
-    await storeFaces(store, set.descriptors.slice(80, 85), false); // not clusterable: never indexed
-    let index = await FaceIndex.open({ dir, ...params });
-    assert.equal(index.loadProblem, 'missing');
-    assert.deepEqual(await index.syncWithStore(store), { added: 80, removed: 0, rebuilt: true });
-
-    // reopen: loaded from file; then the store gains 15 faces and loses 2
-    const more = await storeFaces(store, set.descriptors.slice(85));
-    await store.faces.deleteIds([ids[0]!, ids[1]!]);
-    index = await FaceIndex.open({ dir, ...params });
-    assert.equal(index.loadProblem, null);
-    assert.equal(index.size, 80);
-    assert.deepEqual(await index.syncWithStore(store), { added: 15, removed: 2, rebuilt: false });
-    assert.equal(index.size, 93);
-    assert.ok(index.has(more[0]!) && !index.has(ids[0]!));
-
-    await truncate(join(dir, INDEX_FILE), 1000);
-    index = await FaceIndex.open({ dir, ...params });
-    assert.match(index.loadProblem ?? '', /corrupt/);
-    assert.equal((await index.syncWithStore(store)).rebuilt, true);
-    assert.equal(index.size, 93);
-    assert.equal(index.knn(set.descriptors[50]!, 1)[0]!.id, ids[50]);
-
-    await writeFile(join(dir, INDEX_FILE), 'garbage');
-    index = await FaceIndex.open({ dir, ...params });
-    assert.notEqual(index.loadProblem, null);
-    await index.syncWithStore(store);
-    assert.equal(index.size, 93);
-
-    await unlink(join(dir, INDEX_FILE));
-    index = await FaceIndex.open({ dir, ...params });
-    assert.notEqual(index.loadProblem, null);
-    assert.equal((await index.syncWithStore(store)).rebuilt, true);
-    assert.equal(index.size, 93);
-  } finally {
-    await cleanup();
-  }
 });
 
 test('a large add yields to the event loop between chunks', async () => {

@@ -1,6 +1,8 @@
 /**
- * The daemon's view of itself for `faceidx status`: written atomically to
- * `<storage.dir>/status.json` every few seconds, next to `faceidx.pid`.
+ * Runtime files shared by the daemon (writer) and the CLI (reader), so neither imports the
+ * other: `<storage.dir>/faceidx.pid` (which process owns the storage folder) and
+ * `<storage.dir>/status.json` (the daemon's view of itself for `faceidx status`, written
+ * atomically every few seconds).
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,22 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Clusterer, GRAPH_FILE } from '../../src/cluster/index.js';
-import { FaceIndex } from '../../src/index/hnsw.js';
+import { GRAPH_FILE, openPeople } from '../../src/people/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { syntheticFaces } from '../../src/eval/synthetic.js';
 import { pairwise } from '../../src/eval/metrics.js';
 import { isFaceidxError } from '../../src/errors.js';
-import { storeFaces, tempStore } from './helpers.js';
+import { storeFaces, tempStore } from '../cluster/helpers.js';
 
 const config = configSchema.parse({ storage: { dir: '/tmp/x' } });
 
-async function setup(dir: string, store: Parameters<typeof Clusterer.create>[0]['store']) {
-  const index = await FaceIndex.open({ dir, ...config.index, efConstruction: 100, log: silentLogger });
-  await index.syncWithStore(store);
-  const clusterer = await Clusterer.create({ store, index, config: config.clustering, log: silentLogger });
-  return { index, clusterer };
+async function setup(dir: string, store: Parameters<typeof openPeople>[0]['store']) {
+  const people = await openPeople({ config: { ...config, storage: { ...config.storage, dir }, index: { ...config.index, efConstruction: 100 } }, store, log: silentLogger });
+  return { clusterer: people, people };
 }
 
 test('faces stream in, people are stored, ids and labels survive a full re-cluster and a restart', async () => {
@@ -25,7 +22,7 @@ test('faces stream in, people are stored, ids and labels survive a full re-clust
   try {
     const set = syntheticFaces({ people: 8, perPerson: [3, 15], seed: 21 });
     const ids = await storeFaces(store, set.descriptors);
-    const { clusterer, index } = await setup(dir, store);
+    const { clusterer, people } = await setup(dir, store);
     for (let i = 0; i < ids.length; i += 7) {
       const batch = ids.slice(i, i + 7).map((id, j) => ({ id, descriptor: set.descriptors[i + j]! }));
       const got = await clusterer.addFaces(batch);
@@ -43,12 +40,12 @@ test('faces stream in, people are stored, ids and labels survive a full re-clust
     assert.deepEqual(await store.people.assignments(), before);
     assert.equal(await store.people.label(someone), 'Ada');
 
-    await index.save();
+    await people.save();
     // restart: the graph file is loaded; then again with the graph file gone (rebuilt from the index)
     for (const drop of [false, true]) {
       if (drop) await unlink(join(dir, GRAPH_FILE));
       const again = await setup(dir, store);
-      assert.equal(again.clusterer.engine.faces, ids.length);
+      assert.equal(again.people.faces.engine.faces, ids.length);
       await again.clusterer.recluster();
       assert.deepEqual(await store.people.assignments(), before);
     }
@@ -74,7 +71,7 @@ test('merge (must-link) and not-this-person (cannot-link) hold after re-clusters
     assert.equal(await store.people.exists(pB), false);
     assert.equal(await store.people.resolve(pB), pA);
     assert.equal(await store.people.label(pA), 'Bob');
-    await clusterer.notPerson(ids[25]!, pC);
+    await clusterer.not(ids[25]!, pC);
     const moved = (await store.people.personOf(ids[25]!))!;
     assert.notEqual(moved, pC);
 
@@ -88,7 +85,7 @@ test('merge (must-link) and not-this-person (cannot-link) hold after re-clusters
       assert.equal(a.get(ids[20]!), pC);
     }
     await assert.rejects(clusterer.merge(pA, 99999), (e: unknown) => isFaceidxError(e, 'FACEIDX_NOT_FOUND'));
-    assert.equal(await clusterer.forget(pC), 9);
+    assert.equal((await clusterer.forget(pC)).length, 9);
     assert.equal(await store.people.exists(pC), false);
     await clusterer.recluster();
     assert.equal((await store.people.assignments()).size, 21);
