@@ -6,8 +6,7 @@
  * Default sizes 10k and 100k; FACEIDX_BENCH_1M=1 adds 1M (about 20-40 min on one core);
  * FACEIDX_BENCH_SIZES=20000,50000 overrides.
  */
-import { ClusterEngine } from '../src/cluster/engine.js';
-import { FaceIndex } from '../src/index/hnsw.js';
+import { FaceGraph } from '../src/people/face-graph.js';
 import { silentLogger } from '../src/log/logger.js';
 import { configSchema } from '../src/config/schema.js';
 import { mulberry32 } from '../src/cluster/chinese-whispers.js';
@@ -64,22 +63,16 @@ function bruteTop10(n: number, seed: number, queries: Float32Array[]): { ids: nu
 
 async function benchSize(n: number): Promise<Record<string, string>> {
   const seed = 7;
-  const index = await FaceIndex.open({ dir: null, ...cfg.index, log: silentLogger, capacity: n });
-  // As the daemon runs it: average-linkage merging on, vectors read back from the index.
-  const engine = new ClusterEngine({
-    threshold: cfg.clustering.threshold, k: cfg.clustering.k, weight: cfg.clustering.weight, joinDistance: cfg.clustering.joinDistance, seed: 1, capacity: n,
-    mergeAverage: cfg.clustering.mergeAverage,
-    mergeGap: cfg.clustering.mergeGap,
-    vectorOf: (faceId) => index.vector(faceId),
-  });
+  // As the daemon runs it (the people core's index + engine): average-linkage merging on, vectors read back from the index.
+  const graph = await FaceGraph.inMemory({ ...cfg.clustering, seed: 1 }, cfg.index, { capacity: n, log: silentLogger });
+  const { index, engine } = graph;
   const truth = new Int32Array(n);
   const queries: Float32Array[] = [];
   let id = 0;
   const t0 = performance.now();
   const c0 = cpuMs();
   for (const { d, person } of faceStream(n, seed)) {
-    await index.add([{ id, descriptor: d }]);
-    engine.insert(id, index.knn(d, cfg.clustering.k + 1));
+    await graph.insert([{ id, descriptor: d }]);
     truth[id] = person;
     if (id % Math.max(1, Math.floor(n / 200)) === 0 && queries.length < 200) queries.push(d);
     id++;

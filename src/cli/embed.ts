@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { ExitCode, FaceidxError } from '../errors.js';
 import { addEngineOptions, createCliEngine, type EngineCliOptions } from '../faces/cli-support.js';
-import { loadImage, type FaceEngine, type FaceResult, type Alignment } from '../faces/index.js';
+import { loadImage, type FaceEngine, type FaceResult, type Alignment, type Rect } from '../faces/index.js';
 
 export interface EmbeddedFace {
-  box: { x: number; y: number; width: number; height: number };
+  box: Rect;
   score: number;
   landmarks: Array<[number, number]>;
   descriptor: number[];

@@ -13,7 +13,7 @@ import { configSchema } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
 import type { DetectorSettings } from '../faces/engine.js';
 import { ExitCode, FaceidxError } from '../errors.js';
-import { isClusterable } from '../cluster/quality.js';
+import { isClusterable } from '../faces/quality.js';
 import { addEngineOptions, createCliEngine, type EngineCliOptions } from '../faces/cli-support.js';
 import { loadImage } from '../faces/index.js';
 import { evaluateClustering, evalTable, EVAL_HEADERS } from '../eval/cluster-eval.js';

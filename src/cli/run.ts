@@ -19,7 +19,7 @@ Exit codes: 0 stopped cleanly, 1 shutdown deadline passed, 69 models or inferenc
 unavailable, 75 another daemon uses the same storage.dir, 78 invalid config or a newer database, 130 forced.`,
     )
     .action(async (opts: { config: string; untilDone?: boolean; logLevel?: string }) => {
-      const { runDaemon } = await import('../daemon/daemon.js');
+      const { runDaemon } = await import('../runtime/launch.js');
       try {
         setExit(
           await runDaemon({

@@ -1,7 +1,7 @@
 /** `faceidx search <image>`: the people nearest to each face in a photo, with distances (src/people/search.ts). */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { FaceEngine, loadImage } from '../faces/index.js';
+import { FaceEngine, loadImage, type Rect } from '../faces/index.js';
 import { silentLogger } from '../log/logger.js';
 import { searchPeople, type Match } from '../people/search.js';
 import { withContext } from './context.js';
@@ -48,7 +48,7 @@ export function registerSearchCommand(program: Command, setExit: (code: number) 
     });
 }
 
-function formatSearch(file: string, threshold: number, faces: Array<{ box: { x: number; y: number; width: number; height: number }; matches: Array<Match & { label: string | null }> }>): string {
+function formatSearch(file: string, threshold: number, faces: Array<{ box: Rect; matches: Array<Match & { label: string | null }> }>): string {
   if (faces.length === 0) return `${file}: no face found\n`;
   return faces
     .map((f, i) => {

@@ -14,7 +14,7 @@ import { FaceidxError } from '../errors.js';
 import { openStore, type Store } from '../store/index.js';
 import { FaceEngine, FacePool } from '../faces/index.js';
 import { openPeople, type People } from '../people/index.js';
-import { isClusterable, qualityScore } from '../cluster/quality.js';
+import { isClusterable, qualityScore } from '../faces/quality.js';
 import { createNotifier } from './sd-notify.js';
 import { Pipeline } from './pipeline.js';
 import { CameraRunner } from './cameras.js';

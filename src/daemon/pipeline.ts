@@ -7,24 +7,17 @@
 import type { Logger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
 import type { Store, NewFace } from '../store/index.js';
+import type { Frame } from '../feed/types.js';
+import type { FaceResult } from '../faces/types.js';
+import type { GateInput } from '../faces/quality.js';
 import { faceThumbnail } from './thumbnail.js';
 import { sameScene, sceneSignature } from '../feed/scene.js';
 
-export interface FrameLike {
-  cameraId: string;
-  width: number;
-  height: number;
-  data: Uint8Array;
-  ts: number;
-  pos: number;
-}
+/** A frame as the pipeline needs it (src/feed Frame; any RGB24 bytes). */
+export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos'> & { data: Uint8Array };
 
-export interface AnalyzedFace {
-  box: { x: number; y: number; width: number; height: number };
-  score: number;
-  descriptor: Float32Array;
-  quality: { height: number; eyeDistance: number; sharpness: number; yaw: number };
-}
+/** A face as the pipeline needs it (src/faces FaceResult, landmarks not needed). */
+export type AnalyzedFace = Omit<FaceResult, 'landmarks'>;
 
 /** The faces stage as the pipeline sees it (src/faces FaceEngine). */
 export interface Analyzer {
@@ -36,10 +29,10 @@ export interface PeopleLike {
   addFaces(faces: Array<{ id: number; descriptor: Float32Array }>): Promise<Map<number, number>>;
 }
 
-/** The quality gate (src/cluster/quality.ts): may this face be clustered, and its stored quality number. */
+/** The quality gate (src/faces/quality.ts): may this face be clustered, and its stored quality number. */
 export interface QualityGate {
-  isClusterable(q: AnalyzedFace['quality'] & { score: number }): boolean;
-  score(q: AnalyzedFace['quality'] & { score: number }): number;
+  isClusterable(q: GateInput): boolean;
+  score(q: GateInput): number;
 }
 
 export interface PipelineDeps {

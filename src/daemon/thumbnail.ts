@@ -1,7 +1,9 @@
 /** JPEG thumbnails of faces, cut from the frame around the detection box. */
 import sharp from 'sharp';
+import type { Rect } from '../faces/types.js';
 
-export interface Rect {
+/** A crop region in sharp's terms (top-left corner as left/top). */
+export interface Region {
   left: number;
   top: number;
   width: number;
@@ -14,7 +16,7 @@ export const THUMBNAIL_SIZE = 112;
  * A square around the box's centre, 1.5x the box's larger side (some context: hair, chin),
  * moved and shrunk to lie inside the frame. Pure.
  */
-export function thumbnailRect(box: { x: number; y: number; width: number; height: number }, frameWidth: number, frameHeight: number): Rect {
+export function thumbnailRect(box: Rect, frameWidth: number, frameHeight: number): Region {
   const side = Math.max(1, Math.min(Math.round(Math.max(box.width, box.height) * 1.5), frameWidth, frameHeight));
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -25,7 +27,7 @@ export function thumbnailRect(box: { x: number; y: number; width: number; height
 
 export async function faceThumbnail(
   frame: { width: number; height: number; data: Uint8Array },
-  box: { x: number; y: number; width: number; height: number },
+  box: Rect,
   quality: number,
 ): Promise<Buffer> {
   const rect = thumbnailRect(box, frame.width, frame.height);

@@ -7,19 +7,14 @@ import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } fro
 import { ensureModels, readAnchors } from './models.js';
 import { centeredCanvas, laplacianVariance, letterboxCanvas, mirrorChip, packNchw, resampleCanvas, warpSimilarity, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { openSessions, run, type Provider, type Sessions } from './sessions.js';
+import type { FaceResult } from './types.js';
 
 export type Alignment = 'dlib68' | 'similarity' | 'faceapi';
 
 /** The detector settings the faces stage uses (skipStatic belongs to the daemon's pipeline). */
 export type DetectorSettings = Omit<Config['detector'], 'skipStatic'>;
 
-export interface FaceResult {
-  box: Rect;
-  score: number;
-  landmarks: Array<[number, number]>;
-  descriptor: Float32Array;
-  quality: { height: number; eyeDistance: number; sharpness: number; yaw: number };
-}
+export type { FaceResult } from './types.js';
 
 export interface Detection {
   box: Rect;

@@ -1,7 +1,9 @@
-/** The faces stage: frame -> face boxes, 68 landmarks and 128-d descriptors. */
-export type { RgbImage, Rect } from './preprocess.js';
+/** The faces stage: frame -> face boxes, 68 landmarks and 128-d descriptors, and the quality gate that decides which faces may be clustered. */
+export type { RgbImage } from './preprocess.js';
+export type { Rect, FaceQuality, FaceResult } from './types.js';
+export { isClusterable, qualityScore, type GateInput } from './quality.js';
 export { loadImage, type LoadedImage } from './image.js';
-export { FaceEngine, type FaceResult, type Alignment, type Detection } from './engine.js';
+export { FaceEngine, type Alignment, type Detection } from './engine.js';
 export { ensureModels, defaultModelDir, type ModelFiles } from './models.js';
 export type { Provider } from './sessions.js';
 export { FacePool } from './pool.js';

@@ -10,12 +10,9 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { Rect } from './types.js';
+
+export type { Rect } from './types.js';
 
 /** A square canvas laid over the image: canvas pixel (cx, cy) is image pixel (ox + cx, oy + cy). */
 export interface Canvas {

@@ -1,4 +1,5 @@
 /** Face sightings: one row per detected face, with its descriptor and thumbnail. */
+import type { Rect } from '../faces/types.js';
 import type { Database, TxHandle } from './db.js';
 import { relinkMustLinkSurvivors, relinkCannotLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
@@ -9,7 +10,7 @@ export interface FaceFields {
   ts: number;
   framePos: number;
   faceIdx: number;
-  box: { x: number; y: number; width: number; height: number };
+  box: Rect;
   score: number;
   quality: number;
   clusterable: boolean;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
 import { openPeople } from '../../src/people/index.js';
-import { isClusterable, qualityScore } from '../../src/cluster/quality.js';
+import { isClusterable, qualityScore } from '../../src/faces/quality.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { Pipeline, type AnalyzedFace } from '../../src/daemon/pipeline.js';

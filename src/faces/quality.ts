@@ -1,7 +1,8 @@
 /**
- * The quality gate: which faces are reliable enough to cluster. Faces that fail it are still
- * stored as sightings, but kept out of the index and of identity clustering (counted as
- * "not clusterable" in status and eval).
+ * The quality gate: which faces are reliable enough to cluster. It runs on the faces stage's
+ * output before the store (src/daemon/pipeline.ts). Faces that fail it are still stored as
+ * sightings, but kept out of the index and of identity clustering (counted as "not
+ * clusterable" in status and eval).
  *
  * Why: descriptors of tiny, blurry faces sit close to each other whoever they show. On the
  * sample clips dlib's recipe put 39 faces of at least five people (nearly all 15-35 px high)
@@ -10,24 +11,15 @@
  * (off), detector score >= 0.5.
  */
 import type { Config } from '../config/schema.js';
+import type { FaceQuality } from './types.js';
 
-export interface FaceQuality {
-  /** Detector box height, pixels. */
-  height: number;
-  /** Distance between the eye centres, pixels. */
-  eyeDistance: number;
-  /** Variance of the Laplacian on the aligned chip. */
-  sharpness: number;
-  /** Detector score, 0-1. */
-  score: number;
-  /** Head turn: nose-tip offset from the eyes' midpoint in eye distances (faces/align.ts yawOffset); unknown: undefined. */
-  yaw?: number;
-}
+/** What the gate judges: a face's quality (types.ts; yaw undefined when unknown, e.g. an older eval cache) and its detector score. */
+export type GateInput = Omit<FaceQuality, 'yaw'> & Partial<Pick<FaceQuality, 'yaw'>> & { score: number };
 
 type QualityConfig = Pick<Config['quality'], 'minFaceHeight' | 'minSharpness' | 'minScore'> & { minEyeDistance?: number; maxYaw?: number };
 
 /** True when the face passes every configured threshold (a threshold of 0 is off). */
-export function isClusterable(face: FaceQuality, cfg: QualityConfig): boolean {
+export function isClusterable(face: GateInput, cfg: QualityConfig): boolean {
   if (![face.height, face.eyeDistance, face.sharpness, face.score].every(Number.isFinite)) return false;
   return (
     face.height >= cfg.minFaceHeight &&
@@ -42,7 +34,7 @@ export function isClusterable(face: FaceQuality, cfg: QualityConfig): boolean {
  * The single number stored in `faces.quality`: the face height in pixels, capped by what the
  * sharpness allows when a sharpness floor is set (a blurry big face counts as a smaller one).
  */
-export function qualityScore(face: FaceQuality, cfg: QualityConfig): number {
+export function qualityScore(face: GateInput, cfg: QualityConfig): number {
   if (!Number.isFinite(face.height)) return 0;
   if (cfg.minSharpness > 0 && Number.isFinite(face.sharpness) && face.sharpness < cfg.minSharpness) {
     return face.height * (face.sharpness / cfg.minSharpness);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isClusterable, qualityScore } from '../../src/cluster/quality.js';
+import { isClusterable, qualityScore } from '../../src/faces/quality.js';
 
 const cfg = { minFaceHeight: 40, minSharpness: 0, minScore: 0.5 };
 const good = { height: 64, eyeDistance: 20, sharpness: 50, score: 0.9 };
