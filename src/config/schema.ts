@@ -183,6 +183,39 @@ export const configSchema = z.strictObject({
       weight: z.enum(['linear', 'gaussian', 'binary']).default('linear'),
     })
     .prefault({}),
+  tracks: z
+    .strictObject({
+      /** A track ends when its face was not seen for longer than this (frame time). */
+      maxGap: duration.default(3000),
+      /**
+       * Largest move of a face between two analysed frames, in face heights per second of gap,
+       * measured from where its track's constant velocity puts it (never under one face height).
+       */
+      maxMove: z.number().positive().max(100).default(4),
+      /**
+       * Descriptor distance to the track's aggregate above which a face does not continue the
+       * track (the track splits: it ends, the face starts a new one). Smaller faces get a looser
+       * limit (see descriptorHeight).
+       */
+      maxDistance: z.number().gt(0).max(2).default(0.4),
+      /**
+       * Face height (px) from which the descriptor counts fully in linking; its weight falls
+       * linearly to 0 at half this height, where faces link by position alone.
+       */
+      descriptorHeight: z.number().min(0).max(1000).default(60),
+      /**
+       * A scene cut ends every track of the camera: this fraction (0-1) of a 64x36 grid of grey
+       * block means changed by 32 levels or more since the camera's previous frame. 0 turns it off.
+       */
+      sceneCut: z.number().min(0).max(1).default(0.5),
+      /** A track's descriptor for matching is the quality-weighted mean of this many of its best faces. */
+      bestFaces: z.number().int().min(1).max(100).default(5),
+      /** Track quality: box height (px) that earns full size credit. */
+      goodHeight: z.number().min(13).max(2000).default(80),
+      /** Track quality: sharpness (variance of the Laplacian on the aligned chip) that earns half credit. */
+      sharpnessHalf: z.number().min(0).default(50),
+    })
+    .prefault({}),
   retention: z
     .strictObject({
       /** Forget faces older than this; 0 keeps everything. */

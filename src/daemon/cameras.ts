@@ -119,6 +119,7 @@ export class CameraRunner {
         log.error({ camera: camera.id, err: (err as Error).message }, 'a frame could not be analysed; skipping it');
       }
     }
+    await pipeline.endTracks(camera.id, feed.status().state === 'done' ? 'feed-end' : 'restart');
     const status = feed.status();
     if (status.state === 'done') {
       await pipeline.drain();

@@ -123,6 +123,8 @@ async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
 
 async function assembleStages(config: Readonly<Config>, log: Logger, store: Store): Promise<Parts> {
   const dir = config.storage.dir;
+  const interrupted = await store.tracks.closeOpen('interrupted'); // a track cut by a crash is closed, never continued
+  if (interrupted > 0) log.info({ tracks: interrupted }, 'closed the tracks left open by the last run');
   const workers = config.inference.workers ?? (availableParallelism() >= 2 ? 2 : 0);
   // Several workers each with onnxruntime's default thread count would oversubscribe the cores.
   const inference = workers > 0 && config.inference.threads === 0 ? { ...config.inference, threads: 1 } : config.inference;

@@ -1,6 +1,7 @@
 /**
  * The data flow for one frame, in order: faces (detect -> landmarks -> align -> embed) ->
- * quality gate -> store (SQLite, the source of truth) -> people (src/people: index + clusters).
+ * quality gate -> tracks (per camera) -> store (SQLite, the source of truth; faces with their
+ * tracks) -> people (src/people: index + clusters) -> onStored (the frame's stored faces and tracks).
  * Frames from every camera come through here; the embedder batches faces of concurrent frames.
  * Storing, indexing and clustering are serialised so the index and the people always match the DB.
  */
@@ -12,9 +13,17 @@ import type { FaceResult } from '../faces/types.js';
 import type { GateInput } from '../faces/quality.js';
 import { faceThumbnail } from './thumbnail.js';
 import { sameScene, sceneSignature } from '../feed/scene.js';
+import type { EndReason } from '../tracks/index.js';
+import { TrackStage, type StoredTrack, type TrackedFrame } from './tracking.js';
 
-/** A frame as the pipeline needs it (src/feed Frame; any RGB24 bytes). */
-export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos'> & { data: Uint8Array };
+export type { StoredTrack, TrackedFace, TrackedFrame } from './tracking.js';
+
+/**
+ * A frame as the pipeline needs it (src/feed Frame; any RGB24 bytes). `source` (folder feeds: the
+ * image path) marks a still, whose faces never link to another image's; a new `run` means the
+ * feed restarted, ending its tracks.
+ */
+export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos' | 'run' | 'source'> & { data: Uint8Array };
 
 /** A face as the pipeline needs it (src/faces FaceResult, landmarks not needed). */
 export type AnalyzedFace = Omit<FaceResult, 'landmarks'>;
@@ -40,8 +49,14 @@ export interface PipelineDeps {
   store: Store;
   people: PeopleLike;
   gate: QualityGate;
-  config: Pick<Config, 'storage' | 'detector'>;
+  config: Pick<Config, 'storage' | 'detector' | 'tracks'>;
   log: Logger;
+  /**
+   * Called in the sink after a frame's faces are stored, indexed and clustered, and after a
+   * camera's tracks were ended: the stored faces with their track ids and the tracks touched
+   * (people constraints, one alert per track). An error is logged; the frame stays stored.
+   */
+  onStored?: (frame: TrackedFrame & { cameraId: string; ts: number; pos: number }) => void | Promise<void>;
 }
 
 export interface PipelineCounters {
@@ -70,19 +85,41 @@ export class Pipeline {
   private sink: Promise<unknown> = Promise.resolve();
   /** Per camera: the signature of the last frame analysed that had no face. */
   private readonly emptyScene = new Map<string, Float32Array>();
+  private readonly tracks: TrackStage;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.tracks = new TrackStage(deps.store, deps.config.tracks);
+  }
 
   /**
    * Runs one frame through the whole flow. Resolves once its faces are stored, indexed and
    * clustered; returns false when storing failed (the frame's faces are lost, nothing else).
    */
   async processFrame(frame: FrameLike): Promise<boolean> {
-    const faces = await this.analyze(frame);
+    const needSig = this.deps.config.detector.skipStatic > 0 || (this.deps.config.tracks.sceneCut > 0 && frame.source === undefined);
+    const sig = needSig ? sceneSignature(frame) : undefined;
+    const faces = await this.analyze(frame, sig);
     this.counters.framesProcessed++;
     if (faces.length > 0) this.counters.framesWithFaces++;
     const records = await this.toRecords(frame, faces);
-    return this.serialised(() => this.storeIndexCluster(frame, records));
+    return this.serialised(() => this.storeIndexCluster(frame, faces, records, sig));
+  }
+
+  /**
+   * Ends a camera's open tracks (its feed ended or stopped), in the sink's order; the stored
+   * tracks are closed with `reason`. Never throws: a failure is logged.
+   */
+  endTracks(cameraId: string, reason: EndReason = 'feed-end'): Promise<StoredTrack[]> {
+    return this.serialised(async () => {
+      try {
+        const tracks = await this.tracks.endCamera(cameraId, reason);
+        if (tracks.length > 0) await this.notify({ cameraId, ts: Date.now(), pos: 0, faceIds: [], faces: [], tracks });
+        return tracks;
+      } catch (err) {
+        this.deps.log.error({ camera: cameraId, err: (err as Error).message }, 'could not close the camera\'s tracks; they are closed at the next start');
+        return [];
+      }
+    });
   }
 
   /**
@@ -90,10 +127,9 @@ export class Pipeline {
    * camera's last analysed frame without a face (then no face, without running the detector).
    * Frames are compared with that analysed frame, not the previous one, so a slow change adds up.
    */
-  private async analyze(frame: FrameLike): Promise<AnalyzedFace[]> {
+  private async analyze(frame: FrameLike, sig: Float32Array | undefined): Promise<AnalyzedFace[]> {
     const threshold = this.deps.config.detector.skipStatic;
-    if (threshold <= 0) return this.deps.analyzer.analyze(frame);
-    const sig = sceneSignature(frame);
+    if (threshold <= 0 || !sig) return this.deps.analyzer.analyze(frame);
     const empty = this.emptyScene.get(frame.cameraId);
     if (empty && sameScene(empty, sig, threshold)) {
       this.counters.framesStatic++;
@@ -139,17 +175,22 @@ export class Pipeline {
     return records;
   }
 
-  private async storeIndexCluster(frame: FrameLike, records: NewFace[]): Promise<boolean> {
+  private async storeIndexCluster(frame: FrameLike, faces: AnalyzedFace[], records: NewFace[], sig: Float32Array | undefined): Promise<boolean> {
     const { store, people, log } = this.deps;
-    let ids: Array<number | null>;
+    let tracked: TrackedFrame;
     try {
-      ids = await store.faces.insertMany(records);
+      tracked = await this.tracks.storeFrame(
+        { cameraId: frame.cameraId, ts: frame.ts, pos: frame.pos, width: frame.width, height: frame.height, still: frame.source !== undefined, run: frame.run, signature: sig },
+        faces.map((f, i) => ({ box: f.box, score: f.score, descriptor: f.descriptor, quality: f.quality, clusterable: records[i]!.clusterable })),
+        records,
+      );
       await store.cameras.setProgress(frame.cameraId, frame.pos);
     } catch (err) {
       this.counters.storeErrors++;
       log.error({ camera: frame.cameraId, err: (err as Error).message, faces: records.length }, 'could not store the faces of a frame; they are dropped, the feed goes on');
       return false;
     }
+    const ids = tracked.faceIds;
     const fresh: Array<{ id: number; descriptor: Float32Array }> = [];
     records.forEach((r, i) => {
       const id = ids[i];
@@ -166,6 +207,16 @@ export class Pipeline {
       }
     });
     if (fresh.length > 0) await people.addFaces(fresh);
+    await this.notify({ cameraId: frame.cameraId, ts: frame.ts, pos: frame.pos, ...tracked });
     return true;
+  }
+
+  private async notify(frame: TrackedFrame & { cameraId: string; ts: number; pos: number }): Promise<void> {
+    if (!this.deps.onStored) return;
+    try {
+      await this.deps.onStored(frame);
+    } catch (err) {
+      this.deps.log.error({ camera: frame.cameraId, err: (err as Error).message }, 'a stored-frame hook failed; the frame stays stored');
+    }
   }
 }

@@ -28,6 +28,8 @@ export interface CameraFeedOptions {
 }
 
 const FPS_WINDOW_MS = 10_000;
+/** Run numbers handed out in this process (Frame.run). */
+let runsStarted = 0;
 
 /** The stall timeout in force: the configured one, but never shorter than 2.5 frame intervals. */
 export function effectiveStallMs(stallTimeoutMs: number, fps: number): number {
@@ -48,6 +50,7 @@ export class CameraFeed extends EventEmitter {
   private retryAt: number | undefined;
   private arrivals: number[] = [];
   private run: SourceRun | undefined;
+  private runNo = 0;
   private runFrames = 0;
   private lastPos: number | undefined;
   private paused = false;
@@ -136,6 +139,7 @@ export class CameraFeed extends EventEmitter {
     this.retryTimer = undefined;
     this.retryAt = undefined;
     this.runFrames = 0;
+    this.runNo = ++runsStarted;
     this.paused = false;
     this.stalled = false;
     this.setState('starting');
@@ -175,7 +179,7 @@ export class CameraFeed extends EventEmitter {
       this.log.info({ url: this.url, width: f.width, height: f.height }, 'feed running');
     }
     this.setState('running');
-    const frame: Frame = { cameraId: this.camera.id, seq: this.counts.framesIn - 1, ...f };
+    const frame: Frame = { cameraId: this.camera.id, seq: this.counts.framesIn - 1, run: this.runNo, ...f };
     if (this.lossless) {
       this.queue.append(frame);
       if (this.queue.full && !this.paused) {

@@ -8,6 +8,8 @@ export interface Frame {
   cameraId: string;
   /** 0, 1, 2... per feed, across ffmpeg restarts. */
   seq: number;
+  /** Which decoding run delivered the frame: unique in the process, new at every (re)start of ffmpeg or the folder reader. */
+  run?: number;
   width: number;
   height: number;
   data: Buffer;

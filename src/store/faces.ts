@@ -3,6 +3,7 @@ import type { Rect } from '../faces/types.js';
 import type { Database, TxHandle } from './db.js';
 import { relinkMustLinkSurvivors, relinkCannotLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
+import { refreshTracks } from './tracks.js';
 
 /** What a face row says about the sighting (without its id, descriptor and thumbnail). */
 export interface FaceFields {
@@ -19,10 +20,14 @@ export interface FaceFields {
 export interface NewFace extends FaceFields {
   descriptor: Float32Array;
   thumbnail?: Buffer | undefined;
+  /** The face's track (tracks.ts stores faces with their track; null or absent: none). */
+  trackId?: number | null | undefined;
 }
 
 export interface FaceRow extends FaceFields {
   id: number;
+  /** The face's track (null for faces stored without one). */
+  trackId: number | null;
 }
 
 export interface FaceVector {
@@ -35,7 +40,7 @@ export interface FaceVector {
 function columns(alias = ''): string {
   const a = alias ? `${alias}.` : '';
   return `${a}id, ${a}camera_id AS cameraId, ${a}ts, ${a}frame_pos AS framePos, ${a}face_idx AS faceIdx,
-    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable`;
+    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable, ${a}track_id AS trackId`;
 }
 
 interface RawFace {
@@ -51,6 +56,7 @@ interface RawFace {
   score: number;
   quality: number;
   clusterable: number;
+  trackId: number | null;
 }
 
 function toRow(r: RawFace): FaceRow {
@@ -64,6 +70,7 @@ function toRow(r: RawFace): FaceRow {
     score: r.score,
     quality: r.quality,
     clusterable: r.clusterable === 1,
+    trackId: r.trackId,
   };
 }
 
@@ -78,17 +85,7 @@ export class FacesRepository {
     if (faces.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const ids: Array<number | null> = [];
-      for (const f of faces) {
-        const r = await tx.run(
-          `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
-            f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now,
-          ],
-        );
-        ids.push(r.changes === 1 ? r.lastID : null);
-      }
+      for (const f of faces) ids.push(await insertFaceRow(tx, f, now));
       return ids;
     });
   }
@@ -191,19 +188,38 @@ export class FacesRepository {
   }
 }
 
+/** Inside a transaction: stores one face; null when it was already stored (same camera, time and position in its frame). */
+export async function insertFaceRow(tx: TxHandle, f: NewFace, now: number): Promise<number | null> {
+  const r = await tx.run(
+    `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
+      f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now, f.trackId ?? null,
+    ],
+  );
+  return r.changes === 1 ? r.lastID : null;
+}
+
 /**
  * Inside a transaction: deletes face rows by id (assignments and constraints cascade), after
  * re-linking the merges that lose faces among the faces left and moving cannot-links to a
- * surviving face of the same person (constraints.ts). Returns how many rows went.
+ * surviving face of the same person (constraints.ts), then brings the tracks that lost faces
+ * up to date (tracks.ts: counts, best face; a track left without faces goes). Returns how many rows went.
  */
 export async function deleteFaceRows(tx: TxHandle, ids: readonly number[], now = Date.now()): Promise<number> {
   const doomed = new Set(ids);
   await relinkMustLinkSurvivors(tx, doomed, now);
   await relinkCannotLinkSurvivors(tx, doomed, now);
   let n = 0;
+  const tracks = new Set<number>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    n += (await tx.run(`DELETE FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)).changes;
+    const marks = chunk.map(() => '?').join(',');
+    const rows = await tx.all<{ t: number }>(`SELECT DISTINCT track_id AS t FROM faces WHERE id IN (${marks}) AND track_id IS NOT NULL`, chunk);
+    for (const r of rows) tracks.add(r.t);
+    n += (await tx.run(`DELETE FROM faces WHERE id IN (${marks})`, chunk)).changes;
   }
+  await refreshTracks(tx, [...tracks]);
   return n;
 }

@@ -6,6 +6,7 @@ import { PeopleRepository } from './people.js';
 import { ConstraintsRepository } from './constraints.js';
 import { MetaRepository } from './meta.js';
 import { RequestsRepository } from './requests.js';
+import { TracksRepository } from './tracks.js';
 
 export { Database, DB_FILE } from './db.js';
 export type { TxHandle } from './db.js';
@@ -15,6 +16,7 @@ export * from './people.js';
 export * from './constraints.js';
 export * from './meta.js';
 export * from './requests.js';
+export * from './tracks.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -25,6 +27,7 @@ export interface Store {
   constraints: ConstraintsRepository;
   meta: MetaRepository;
   requests: RequestsRepository;
+  tracks: TracksRepository;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function openStore(dir: string, options: OpenOptions = {}): Promise
     constraints: new ConstraintsRepository(db),
     meta: new MetaRepository(db),
     requests: new RequestsRepository(db),
+    tracks: new TracksRepository(db),
     close: () => db.close(),
   };
 }

@@ -92,6 +92,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX requests_pending ON requests(done_at) WHERE done_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'face tracks',
+    sql: `
+      CREATE TABLE tracks (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused
+        camera_id     TEXT NOT NULL REFERENCES cameras(id),
+        first_ts      INTEGER NOT NULL,            -- ms since the epoch, first face
+        last_ts       INTEGER NOT NULL,            -- ms since the epoch, last face
+        first_pos     REAL NOT NULL,               -- frame_pos of the first face
+        last_pos      REAL NOT NULL,               -- frame_pos of the last face
+        faces         INTEGER NOT NULL DEFAULT 0,  -- stored faces of the track
+        best_face_id  INTEGER REFERENCES faces(id) ON DELETE SET NULL,
+        quality       REAL NOT NULL DEFAULT 0,     -- the best face's track quality, 0-1 (src/tracks/quality.ts)
+        descriptor    BLOB,                        -- aggregate: quality-weighted mean of the best faces, 128 float32
+        identifiable  INTEGER NOT NULL DEFAULT 0,  -- 1 when a face of the track passed the quality gate
+        closed_at     INTEGER,                     -- NULL while the track may still grow
+        end_reason    TEXT,                        -- gap | scene | resize | restart | jump | still | feed-end | interrupted | migrated
+        created_at    INTEGER NOT NULL
+      );
+      CREATE INDEX tracks_open ON tracks(camera_id) WHERE closed_at IS NULL;
+      CREATE INDEX tracks_by_camera_time ON tracks(camera_id, first_ts);
+      ALTER TABLE faces ADD COLUMN track_id INTEGER REFERENCES tracks(id);
+      -- Faces stored before tracks existed: one closed track each, with the face's own id.
+      INSERT INTO tracks (id, camera_id, first_ts, last_ts, first_pos, last_pos, faces, best_face_id, quality, descriptor, identifiable, closed_at, end_reason, created_at)
+        SELECT id, camera_id, ts, ts, frame_pos, frame_pos, 1, id, 0, descriptor, clusterable, created_at, 'migrated', created_at FROM faces;
+      UPDATE faces SET track_id = id;
+      CREATE INDEX faces_by_track ON faces(track_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

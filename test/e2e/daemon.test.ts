@@ -28,7 +28,20 @@ async function consistent(storage: string): Promise<{ faces: number; clusterable
   assert.equal(dups!.n, 0, 'no face is stored twice');
   const [c] = await query<{ faces: number; clusterable: number }>(storage, 'SELECT count(*) AS faces, coalesce(sum(clusterable), 0) AS clusterable FROM faces');
   const [u] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces f WHERE clusterable = 1 AND NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.face_id = f.id)');
+  await tracksConsistent(storage);
   return { faces: c!.faces, clusterable: c!.clusterable, unassigned: u!.n };
+}
+
+/** Every face has its track, counts match, no track holds two faces of one frame, none is left open after the daemon exited. */
+async function tracksConsistent(storage: string): Promise<void> {
+  const [untracked] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces WHERE track_id IS NULL');
+  assert.equal(untracked!.n, 0, 'every stored face carries its track');
+  const [miscounted] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM tracks t WHERE t.faces != (SELECT count(*) FROM faces f WHERE f.track_id = t.id) OR t.faces = 0');
+  assert.equal(miscounted!.n, 0, 'track face counts match their faces');
+  const [twice] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM (SELECT track_id, ts FROM faces GROUP BY 1, 2 HAVING count(*) > 1)');
+  assert.equal(twice!.n, 0, 'no track holds two faces of one frame');
+  const [open] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM tracks WHERE closed_at IS NULL');
+  assert.equal(open!.n, 0, 'no track is left open once the daemon exited');
 }
 
 for (const workers of [0, 2]) {
@@ -87,9 +100,13 @@ test('kill -9 mid-run, then --until-done: integrity ok, index = clusterable face
   }, 120_000, 50);
   first.child.kill('SIGKILL');
   await first.exited;
+  const [cut] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM tracks WHERE closed_at IS NULL');
+  assert.ok(cut!.n >= 1, 'the kill left a track open');
   const second = startDaemon(file, ['--until-done']);
   const { code } = await second.exited;
   assert.equal(code, 0, second.output());
+  const [closed] = await query<{ n: number }>(storage, "SELECT count(*) AS n FROM tracks WHERE end_reason = 'interrupted'");
+  assert.equal(closed!.n, cut!.n, 'the tracks cut by the crash were closed, not continued');
   const db = await consistent(storage);
   assert.equal(db.unassigned, 0);
   assert.equal(readStatusJson(storage)?.indexSize, db.clusterable);

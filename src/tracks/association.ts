@@ -1,0 +1,113 @@
+/**
+ * Which face of a frame continues which open track (pure).
+ *
+ * For every (track, face) pair:
+ *  - the track's last box is moved to the frame's time by its constant velocity (prediction);
+ *  - position: the centre distance to the prediction in face heights must stay within
+ *    `maxMove` face heights per second of gap (never under one face height), or the boxes must
+ *    overlap (IoU >= 0.3); the face height may at most double or halve;
+ *  - descriptor: the distance to the track's aggregate must stay under `maxDistance / w`, where
+ *    w (0-1) is the descriptor's weight by face size: 0 up to half of `descriptorHeight`, 1 from
+ *    `descriptorHeight` px (small faces have unreliable descriptors, so they link by position);
+ *  - cost = (1 - w/2) * position term + (w/2) * descriptor term, each in [0, 1].
+ * Feasible pairs are taken greedily, cheapest first: a track gets at most one face and a face at
+ * most one track, so two faces of one frame never join one track. A pair that is feasible by
+ * position and size but not by descriptor is a "jump" candidate: the face starts a new track and
+ * the track it would have continued ends there (the track splits).
+ */
+import { centreDistance, descriptorDistance, iou, predict, type Box, type Velocity } from './geometry.js';
+
+export interface AssocTrack {
+  lastBox: Box;
+  lastTs: number;
+  velocity: Velocity;
+  aggregate: Float32Array | undefined;
+}
+
+export interface AssocFace {
+  box: Box;
+  descriptor: Float32Array;
+}
+
+export interface AssocSettings {
+  maxMove: number;
+  maxDistance: number;
+  descriptorHeight: number;
+}
+
+export interface PairVerdict {
+  /** Position and size agree. */
+  placed: boolean;
+  /** Position, size and descriptor agree. */
+  feasible: boolean;
+  cost: number;
+  /** Descriptor distance to the track's aggregate (undefined without one). */
+  distance: number | undefined;
+  /** Position term alone (ranks jump candidates). */
+  position: number;
+}
+
+const MIN_IOU = 0.3;
+const MAX_SCALE = 2;
+/** Longest extrapolation of the velocity: beyond it a missed face is assumed to have stopped. */
+const PREDICT_CAP_MS = 2000;
+
+/** Weight of the descriptor cue for faces of this height (px). */
+export function descriptorWeight(height: number, descriptorHeight: number): number {
+  const half = descriptorHeight / 2;
+  if (!(half > 0)) return 1;
+  return Math.min(1, Math.max(0, (height - half) / half));
+}
+
+export function judgePair(track: AssocTrack, face: AssocFace, ts: number, s: AssocSettings): PairVerdict {
+  const dt = Math.max(0, ts - track.lastTs);
+  const pred = predict(track.lastBox, track.velocity, Math.min(dt, PREDICT_CAP_MS));
+  const radius = Math.max(1, (s.maxMove * dt) / 1000);
+  const dc = centreDistance(pred, face.box);
+  const overlap = iou(pred, face.box);
+  const scale = face.box.height / Math.max(1, pred.height);
+  const placed = (dc <= radius || overlap >= MIN_IOU) && scale <= MAX_SCALE && scale >= 1 / MAX_SCALE;
+  const position = Math.min(1, Math.min(dc / radius, 1 - overlap));
+  const w = descriptorWeight(Math.min(face.box.height, track.lastBox.height), s.descriptorHeight);
+  const distance = track.aggregate ? descriptorDistance(face.descriptor, track.aggregate) : undefined;
+  const descOk = distance === undefined || w === 0 || distance <= s.maxDistance / w;
+  const descTerm = distance === undefined ? 0 : Math.min(1, distance / s.maxDistance);
+  const cost = (1 - w / 2) * position + (w / 2) * descTerm;
+  return { placed, feasible: placed && descOk, cost, distance, position };
+}
+
+export interface Assignment {
+  /** Per face: the index of the track it continues, or -1 (a new track). */
+  trackOf: number[];
+  /** Per face: the verdict of its chosen pair (undefined for new tracks). */
+  verdicts: Array<PairVerdict | undefined>;
+  /** Indices of tracks that end because a face split from them (descriptor jump). */
+  jumped: number[];
+}
+
+/** Greedy one-to-one assignment by cost over feasible pairs, then the jump candidates. */
+export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[], ts: number, s: AssocSettings): Assignment {
+  const verdicts = tracks.map((t) => faces.map((f) => judgePair(t, f, ts, s)));
+  const pairs: Array<{ t: number; f: number; cost: number }> = [];
+  verdicts.forEach((row, t) => row.forEach((v, f) => v.feasible && pairs.push({ t, f, cost: v.cost })));
+  pairs.sort((a, b) => a.cost - b.cost || a.t - b.t || a.f - b.f);
+  const trackOf = faces.map(() => -1);
+  const taken = new Set<number>();
+  for (const p of pairs) {
+    if (taken.has(p.t) || trackOf[p.f] !== -1) continue;
+    taken.add(p.t);
+    trackOf[p.f] = p.t;
+  }
+  const jumped: number[] = [];
+  faces.forEach((_, f) => {
+    if (trackOf[f] !== -1) return;
+    let best = -1;
+    tracks.forEach((__, t) => {
+      const v = verdicts[t]![f]!;
+      if (taken.has(t) || jumped.includes(t) || !v.placed || v.feasible) return;
+      if (best === -1 || v.position < verdicts[best]![f]!.position) best = t;
+    });
+    if (best !== -1) jumped.push(best);
+  });
+  return { trackOf, verdicts: trackOf.map((t, f) => (t === -1 ? undefined : verdicts[t]![f])), jumped };
+}

@@ -1,0 +1,230 @@
+/**
+ * Face tracks per camera (pure: no I/O, no clock, no randomness).
+ *
+ * Contract:
+ *  - step(frame, faces) takes one analysed frame of one camera, in the camera's frame order, and
+ *    returns, per face in input order, the track it joins (an open one, or a new one), plus the
+ *    tracks that ended at this frame and why.
+ *  - Two faces of one frame never join one track; a track gets at most one face per frame.
+ *  - Before linking, the camera's open tracks end:
+ *      'resize'   the frame size differs from the camera's previous frame (camera reconfigured);
+ *      'restart'  the feed restarted or jumped back (frame.run changed, ts or pos went backwards);
+ *      'scene'    the scene signature changed in at least `sceneCut` of its blocks (a cut);
+ *      'gap'      a track unseen for longer than `maxGap` ms (measured on frame ts).
+ *    While linking: 'jump' ends a track whose face is where it should be but whose descriptor
+ *    disagrees with the track's aggregate (association.ts); the face starts a new track.
+ *  - A still image (frame.still, a folder feed) never links: each face is a new track that ends
+ *    at once ('still').
+ *  - end(camera, reason) ends every open track of a camera (feed ended or stopped).
+ *  - Track keys come from `nextKey` (default 1, 2, 3, ...): the caller maps them to stored ids.
+ *  - Each link carries the face's track quality (quality.ts) and whether it is now the track's
+ *    best face; the snapshot carries the aggregate descriptor, updated as the track grows.
+ */
+import { assign, type AssocSettings } from './association.js';
+import { STILL, updateVelocity, type Box, type Velocity } from './geometry.js';
+import { addBestFace, faceQuality, trackAggregate, type QualityShape, type RankedFace } from './quality.js';
+
+export type EndReason = 'gap' | 'scene' | 'resize' | 'restart' | 'jump' | 'still' | 'feed-end' | 'interrupted';
+
+export interface TrackerSettings extends AssocSettings, QualityShape {
+  /** ms a track may go unseen before it ends. */
+  maxGap: number;
+  /** Fraction (0-1) of scene-signature blocks that must change for a cut; 0 turns it off. */
+  sceneCut: number;
+  /** Faces averaged into the track's aggregate descriptor. */
+  bestFaces: number;
+}
+
+export interface TrackFrame {
+  cameraId: string;
+  ts: number;
+  pos: number;
+  width: number;
+  height: number;
+  /** A still image (folder feed): no linking across images. */
+  still?: boolean | undefined;
+  /** Feed run number: a new value means the feed restarted. */
+  run?: number | undefined;
+  /** sceneSignature of the frame (src/feed/scene.ts); without it no scene-cut check. */
+  signature?: Float32Array | undefined;
+}
+
+export interface TrackFace {
+  box: Box;
+  score: number;
+  descriptor: Float32Array;
+  quality: { height: number; sharpness: number; yaw?: number | undefined };
+  /** Passed the quality gate. */
+  clusterable: boolean;
+}
+
+export interface TrackSnapshot {
+  key: number;
+  cameraId: string;
+  firstTs: number;
+  lastTs: number;
+  firstPos: number;
+  lastPos: number;
+  faces: number;
+  /** Track quality: its best face's quality. */
+  quality: number;
+  aggregate: Float32Array | undefined;
+  identifiable: boolean;
+}
+
+export interface FaceLink {
+  track: TrackSnapshot;
+  isNew: boolean;
+  /** This face's track quality (0-1). */
+  quality: number;
+  /** Descriptor distance to the track's aggregate before the face joined (undefined for a new track). */
+  distance: number | undefined;
+  /** The face is now its track's best face. */
+  isBest: boolean;
+}
+
+export interface EndedTrack {
+  track: TrackSnapshot;
+  reason: EndReason;
+}
+
+export interface FrameTracks {
+  links: FaceLink[];
+  ended: EndedTrack[];
+}
+
+interface OpenTrack extends TrackSnapshot {
+  lastBox: Box;
+  velocity: Velocity;
+  best: RankedFace<number>[];
+}
+
+interface CameraState {
+  width: number;
+  height: number;
+  ts: number;
+  pos: number;
+  run: number | undefined;
+  signature: Float32Array | undefined;
+  open: OpenTrack[];
+}
+
+/** Grey-level change that counts a signature block as changed for the scene-cut test. */
+export const CUT_BLOCK_DELTA = 32;
+
+/** Fraction of blocks whose grey mean moved by CUT_BLOCK_DELTA or more. */
+export function changedFraction(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length || a.length === 0) return 1;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) >= CUT_BLOCK_DELTA) n++;
+  return n / a.length;
+}
+
+const snapshot = (t: OpenTrack): TrackSnapshot => ({
+  key: t.key, cameraId: t.cameraId, firstTs: t.firstTs, lastTs: t.lastTs, firstPos: t.firstPos, lastPos: t.lastPos,
+  faces: t.faces, quality: t.quality, aggregate: t.aggregate, identifiable: t.identifiable,
+});
+
+export class Tracker {
+  private readonly cameras = new Map<string, CameraState>();
+  private keys = 0;
+
+  constructor(
+    private readonly settings: TrackerSettings,
+    private readonly nextKey: () => number = () => ++this.keys,
+  ) {}
+
+  /** Open tracks of a camera (snapshots). */
+  open(cameraId: string): TrackSnapshot[] {
+    return (this.cameras.get(cameraId)?.open ?? []).map(snapshot);
+  }
+
+  /** Ends every open track of the camera and forgets its frame history. */
+  end(cameraId: string, reason: EndReason): EndedTrack[] {
+    const st = this.cameras.get(cameraId);
+    this.cameras.delete(cameraId);
+    return (st?.open ?? []).map((t) => ({ track: snapshot(t), reason }));
+  }
+
+  step(frame: TrackFrame, faces: readonly TrackFace[]): FrameTracks {
+    const st = this.cameraState(frame);
+    const ended = this.endBeforeLinking(st, frame);
+    if (frame.still) {
+      const links = faces.map((f) => this.startTrack(st, frame, f));
+      st.open = [];
+      return { links, ended: [...ended, ...links.map((l) => ({ track: l.track, reason: 'still' as const }))] };
+    }
+    const { trackOf, verdicts, jumped } = assign(st.open, faces, frame.ts, this.settings);
+    const links = faces.map((f, i) => {
+      const t = st.open[trackOf[i]!];
+      return t ? this.extend(t, frame, f, verdicts[i]!.distance) : this.startTrack(st, frame, f);
+    });
+    const gone = new Set(jumped.map((i) => st.open[i]!));
+    for (const t of gone) ended.push({ track: snapshot(t), reason: 'jump' });
+    st.open = st.open.filter((t) => !gone.has(t));
+    return { links, ended };
+  }
+
+  private cameraState(frame: TrackFrame): CameraState {
+    let st = this.cameras.get(frame.cameraId);
+    if (!st) {
+      st = { width: frame.width, height: frame.height, ts: frame.ts, pos: frame.pos, run: frame.run, signature: frame.signature, open: [] };
+      this.cameras.set(frame.cameraId, st);
+    }
+    return st;
+  }
+
+  /** Cuts (size, restart, scene) end every open track; then tracks unseen for maxGap end. */
+  private endBeforeLinking(st: CameraState, frame: TrackFrame): EndedTrack[] {
+    const reason = this.cut(st, frame);
+    const ended: EndedTrack[] = [];
+    const keep: OpenTrack[] = [];
+    for (const t of st.open) {
+      const why = reason ?? (frame.ts - t.lastTs > this.settings.maxGap ? 'gap' : undefined);
+      if (why) ended.push({ track: snapshot(t), reason: why });
+      else keep.push(t);
+    }
+    st.open = keep;
+    Object.assign(st, { width: frame.width, height: frame.height, ts: frame.ts, pos: frame.pos, run: frame.run, signature: frame.signature ?? st.signature });
+    return ended;
+  }
+
+  private cut(st: CameraState, frame: TrackFrame): EndReason | undefined {
+    if (frame.width !== st.width || frame.height !== st.height) return 'resize';
+    if (frame.run !== st.run || frame.ts < st.ts || frame.pos < st.pos) return 'restart';
+    const { sceneCut } = this.settings;
+    if (sceneCut > 0 && frame.signature && st.signature && changedFraction(st.signature, frame.signature) >= sceneCut) return 'scene';
+    return undefined;
+  }
+
+  private startTrack(st: CameraState, frame: TrackFrame, face: TrackFace): FaceLink {
+    const t: OpenTrack = {
+      key: this.nextKey(), cameraId: frame.cameraId, firstTs: frame.ts, lastTs: frame.ts, firstPos: frame.pos, lastPos: frame.pos,
+      faces: 0, quality: 0, aggregate: undefined, identifiable: false, lastBox: face.box, velocity: STILL, best: [],
+    };
+    st.open.push(t);
+    return { ...this.addFace(t, face, undefined), isNew: true };
+  }
+
+  private extend(t: OpenTrack, frame: TrackFrame, face: TrackFace, distance: number | undefined): FaceLink {
+    // The first link measures the velocity; later ones average it with the old one.
+    t.velocity = updateVelocity(t.lastBox, face.box, frame.ts - t.lastTs, t.velocity, t.faces === 1 ? 0 : 0.5);
+    t.lastBox = face.box;
+    t.lastTs = frame.ts;
+    t.lastPos = frame.pos;
+    return this.addFace(t, face, distance);
+  }
+
+  /** Counts the face, ranks it among the track's best and refreshes the aggregate. */
+  private addFace(t: OpenTrack, face: TrackFace, distance: number | undefined): FaceLink {
+    const quality = faceQuality({ ...face.quality, score: face.score }, distance, this.settings);
+    const ranked: RankedFace<number> = { ref: t.faces, quality, clusterable: face.clusterable, descriptor: face.descriptor };
+    const { best, isTop } = addBestFace(t.best, ranked, this.settings.bestFaces);
+    t.best = best;
+    t.faces++;
+    t.identifiable ||= face.clusterable;
+    t.quality = best[0]!.quality;
+    t.aggregate = trackAggregate(best);
+    return { track: snapshot(t), isNew: false, quality, distance, isBest: isTop };
+  }
+}

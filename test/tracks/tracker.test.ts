@@ -1,0 +1,183 @@
+/**
+ * The tracker's contract, edge cases first: empty frames, two people crossing, leaving and
+ * returning after maxGap, frame size change, feed restart, scene cut, descriptor jump, stills.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tracker, changedFraction, type TrackFace, type TrackFrame, type TrackerSettings } from '../../src/tracks/index.js';
+
+const SETTINGS: TrackerSettings = {
+  maxGap: 3000,
+  maxMove: 4,
+  maxDistance: 0.42,
+  descriptorHeight: 60,
+  sceneCut: 0.5,
+  bestFaces: 5,
+  goodHeight: 80,
+  sharpnessHalf: 50,
+};
+
+/** A descriptor per identity: identities 0.6 apart, small jitter within one. */
+const identity = (k: number, jitter = 0): Float32Array =>
+  Float32Array.from({ length: 128 }, (_, i) => (i === k ? 0.6 / Math.SQRT2 : 0) + (i === 100 + k ? -0.6 / Math.SQRT2 : 0) + (i === 127 ? jitter : 0));
+
+function face(x: number, y: number, who: number, opts: { h?: number; jitter?: number; clusterable?: boolean } = {}): TrackFace {
+  const h = opts.h ?? 80;
+  return {
+    box: { x, y, width: h * 0.8, height: h },
+    score: 0.9,
+    descriptor: identity(who, opts.jitter ?? 0),
+    quality: { height: h, sharpness: 100, yaw: 0.05 },
+    clusterable: opts.clusterable ?? h >= 40,
+  };
+}
+
+const frame = (i: number, extra: Partial<TrackFrame> = {}): TrackFrame => ({ cameraId: 'cam', ts: 1_000_000 + i * 500, pos: i * 0.5, width: 640, height: 360, ...extra });
+
+test('empty frames: nothing linked, nothing ended, and a face after empty frames within maxGap continues its track', () => {
+  const t = new Tracker(SETTINGS);
+  assert.deepEqual(t.step(frame(0), []), { links: [], ended: [] });
+  const a = t.step(frame(1), [face(100, 100, 1)]).links[0]!;
+  assert.equal(a.isNew, true);
+  for (const i of [2, 3, 4]) assert.deepEqual(t.step(frame(i), []).ended, []);
+  const b = t.step(frame(5), [face(104, 100, 1)]).links[0]!;
+  assert.equal(b.isNew, false);
+  assert.equal(b.track.key, a.track.key);
+  assert.equal(b.track.faces, 2);
+});
+
+test('two people crossing: each keeps its own track; two faces of one frame never share a track', () => {
+  const t = new Tracker(SETTINGS);
+  const keys: Array<[number, number]> = [];
+  // Person 1 walks right, person 2 walks left, at one face width per frame; they cross at frame 3.
+  for (let i = 0; i < 7; i++) {
+    const r = t.step(frame(i), [face(100 + i * 60, 100, 1, { jitter: i * 0.01 }), face(460 - i * 60, 104, 2, { jitter: i * 0.01 })]);
+    assert.notEqual(r.links[0]!.track.key, r.links[1]!.track.key);
+    keys.push([r.links[0]!.track.key, r.links[1]!.track.key]);
+  }
+  assert.ok(keys.every(([a, b]) => a === keys[0]![0] && b === keys[0]![1]), JSON.stringify(keys));
+});
+
+test('two identical-looking small faces in one frame still get two tracks', () => {
+  const t = new Tracker(SETTINGS);
+  const r = t.step(frame(0), [face(100, 100, 1, { h: 20 }), face(125, 100, 1, { h: 20 })]);
+  assert.equal(new Set(r.links.map((l) => l.track.key)).size, 2);
+  const s = t.step(frame(1), [face(101, 100, 1, { h: 20 }), face(126, 100, 1, { h: 20 })]);
+  assert.deepEqual(s.links.map((l) => l.track.key), r.links.map((l) => l.track.key));
+});
+
+test('a person leaving and coming back after maxGap gets a new track; the old one ends with "gap"', () => {
+  const t = new Tracker(SETTINGS);
+  const first = t.step(frame(0), [face(100, 100, 1)]).links[0]!.track.key;
+  t.step(frame(1), [face(102, 100, 1)]);
+  // frame 1 is at +500 ms; frame 9 is 4 s later (> maxGap 3 s).
+  const r = t.step(frame(9), [face(102, 100, 1)]);
+  assert.deepEqual(r.ended.map((e) => [e.track.key, e.reason, e.track.faces]), [[first, 'gap', 2]]);
+  assert.equal(r.links[0]!.isNew, true);
+  assert.notEqual(r.links[0]!.track.key, first);
+});
+
+test('a frame size change ends the camera\'s tracks ("resize") even where the face stays put', () => {
+  const t = new Tracker(SETTINGS);
+  const first = t.step(frame(0), [face(100, 100, 1)]).links[0]!.track.key;
+  const r = t.step(frame(1, { width: 1280, height: 720 }), [face(100, 100, 1)]);
+  assert.deepEqual(r.ended.map((e) => [e.track.key, e.reason]), [[first, 'resize']]);
+  assert.equal(r.links[0]!.isNew, true);
+});
+
+test('a feed restart (new run, or time or position going back) ends the tracks ("restart")', () => {
+  const t = new Tracker(SETTINGS);
+  t.step(frame(0, { run: 1 }), [face(100, 100, 1)]);
+  assert.equal(t.step(frame(1, { run: 2 }), [face(100, 100, 1)]).ended[0]?.reason, 'restart');
+  t.step(frame(5, { run: 2 }), [face(100, 100, 1)]);
+  const back = t.step(frame(2, { run: 2 }), [face(100, 100, 1)]);
+  assert.equal(back.ended[0]?.reason, 'restart', 'a looped file starts again at position 0');
+  assert.equal(back.links[0]!.isNew, true);
+});
+
+test('a scene cut (most signature blocks changed) ends the tracks; a small change does not', () => {
+  const t = new Tracker(SETTINGS);
+  const sig = (v: number, changed = 2304) => Float32Array.from({ length: 2304 }, (_, i) => (i < changed ? v : 10));
+  t.step(frame(0, { signature: sig(10) }), [face(100, 100, 1)]);
+  assert.deepEqual(t.step(frame(1, { signature: sig(200, 300) }), [face(101, 100, 1)]).ended, [], 'a person moving changes a few blocks');
+  const r = t.step(frame(2, { signature: sig(200) }), [face(101, 100, 1)]);
+  assert.equal(r.ended[0]?.reason, 'scene');
+  assert.equal(r.links[0]!.isNew, true);
+  assert.ok(changedFraction(sig(10), sig(200)) === 1);
+});
+
+test('a descriptor jump at the same place splits the track: the old track ends ("jump"), a new one starts', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(100, 100, 1)]).links[0]!.track.key;
+  t.step(frame(1), [face(101, 100, 1, { jitter: 0.05 })]);
+  const r = t.step(frame(2), [face(102, 100, 3)]);
+  assert.deepEqual(r.ended.map((e) => [e.track.key, e.reason]), [[a, 'jump']]);
+  assert.equal(r.links[0]!.isNew, true);
+  assert.ok(r.links[0]!.track.key !== a);
+});
+
+test('small faces link by position: their descriptors may disagree without a jump', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(100, 100, 1, { h: 24 })]).links[0]!.track.key;
+  const r = t.step(frame(1), [face(102, 100, 3, { h: 24 })]);
+  assert.equal(r.links[0]!.track.key, a);
+  assert.deepEqual(r.ended, []);
+});
+
+test('a face far beyond maxMove of the prediction starts a new track', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(0, 100, 1)]).links[0]!.track.key;
+  // 0.5 s later, 500 px = 6 face heights away: over 4 face heights per second.
+  const r = t.step(frame(1), [face(500, 100, 1)]);
+  assert.equal(r.links[0]!.isNew, true);
+  assert.notEqual(r.links[0]!.track.key, a);
+});
+
+test('constant-velocity prediction follows a walker that moves more than its own width per frame', () => {
+  const t = new Tracker({ ...SETTINGS, maxMove: 2 });
+  // Gate without prediction: 2 face heights per second = 1 face height per 0.5 s frame. After a
+  // first step of 0.9 face heights the walker moves 1.6 face heights (64 px) per frame.
+  const xs = [0, 36, 100, 164, 228, 292];
+  const keys = xs.map((x, i) => t.step(frame(i), [face(x, 100, 1, { h: 40, jitter: i * 0.02 })]).links[0]!.track.key);
+  assert.equal(new Set(keys).size, 1, JSON.stringify(keys));
+  const fresh = new Tracker({ ...SETTINGS, maxMove: 2 });
+  fresh.step(frame(0), [face(100, 100, 1, { h: 40 })]);
+  assert.equal(fresh.step(frame(1), [face(164, 100, 1, { h: 40 })]).links[0]!.isNew, true, 'the same step without a velocity is too far');
+});
+
+test('a folder of stills: one track per face, each ended at once; nothing links across images', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0, { still: true }), [face(100, 100, 1), face(300, 100, 2)]);
+  const b = t.step(frame(1, { still: true }), [face(100, 100, 1)]);
+  const keys = [...a.links, ...b.links].map((l) => l.track.key);
+  assert.equal(new Set(keys).size, 3);
+  assert.deepEqual(a.ended.map((e) => e.reason), ['still', 'still']);
+  assert.deepEqual(b.ended.map((e) => [e.track.key, e.reason]), [[keys[2], 'still']]);
+  assert.deepEqual(t.open('cam'), []);
+});
+
+test('cameras are independent; end() closes a camera\'s open tracks', () => {
+  const t = new Tracker(SETTINGS);
+  t.step(frame(0), [face(100, 100, 1)]);
+  const other = t.step(frame(0, { cameraId: 'b' }), [face(100, 100, 1)]).links[0]!;
+  assert.equal(other.isNew, true);
+  assert.equal(t.open('cam').length, 1);
+  assert.deepEqual(t.end('cam', 'feed-end').map((e) => e.reason), ['feed-end']);
+  assert.equal(t.open('cam').length, 0);
+  assert.equal(t.open('b').length, 1);
+});
+
+test('a track\'s aggregate, best face and identifiable flag follow its faces', () => {
+  const t = new Tracker(SETTINGS);
+  const small = t.step(frame(0), [face(100, 100, 1, { h: 30 })]).links[0]!;
+  assert.equal(small.track.identifiable, false, 'a 30 px face does not pass the gate');
+  assert.equal(small.isBest, true);
+  const big = t.step(frame(1), [face(100, 100, 1, { h: 50 })]).links[0]!;
+  assert.equal(big.track.identifiable, true);
+  assert.equal(big.isBest, true, 'a clusterable face beats one that is not');
+  assert.ok(big.track.quality > small.quality);
+  assert.deepEqual(Array.from(big.track.aggregate!), Array.from(identity(1)), 'only gated faces make the aggregate');
+  const worse = t.step(frame(2), [face(100, 100, 1, { h: 45 })]).links[0]!;
+  assert.equal(worse.isBest, false);
+  assert.equal(worse.track.faces, 3);
+});
