@@ -42,7 +42,7 @@ describe('rtsp feed (rtsp-server-perl on loopback)', () => {
 
   test('frames with wall-clock times; drops when the consumer lags; resumes within 5 s after the server returns', async (t) => {
     // stallTimeout 5 s: opening this UDP stream (DESCRIBE, SETUP, waiting for a keyframe, probing)
-    // took 2.3 s with ffmpeg 5.1 on an idle run, so a 2 s stall killed every attempt before its first frame.
+    // took 2.3 s with ffmpeg 5.1 on the (busy) 2-core dev machine, so a 2 s stall killed every attempt before its first frame.
     const f = feed(camera({ id: 'door', url: `rtsp://viewer:pa55word@127.0.0.1:${clientPort}/cam1`, rtspTransport: 'udp', fps: 5, stallTimeout: 5 }), { ...FAST, maxQueue: 2 });
     feeds.push(f);
     const t0 = Date.now();
