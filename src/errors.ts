@@ -51,6 +51,7 @@ export const ExitCode = {
   FAILURE: 1,
   USAGE: 2,
   NOT_FOUND: 3,
+  NOINPUT: 66, // EX_NOINPUT: `run --until-done` ended, but some camera's input could not be read (to its end)
   UNAVAILABLE: 69, // EX_UNAVAILABLE: a feed, model or provider cannot be used
   SOFTWARE: 70,
   CANTCREAT: 73, // EX_CANTCREAT: storage cannot be written

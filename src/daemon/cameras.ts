@@ -2,6 +2,11 @@
  * Runs the camera feeds: one pump per camera takes frames from its feed (bounded, drop-oldest
  * queue inside the feed) and hands them to the pipeline. A camera failing never touches the
  * others; SIGHUP starts, stops or restarts single cameras.
+ *
+ * Batch runs (`faceidx run --until-done`, see setRetryLimit and until-done.ts): a file or
+ * folder that still cannot be opened after its retries ends in state error instead of being
+ * retried forever, so the run ends; failedFeeds() lists those. Without a limit (the service)
+ * every retryable failure is retried on the backoff schedule.
  */
 import type { Logger } from '../log/logger.js';
 import type { CameraConfig } from '../config/schema.js';
@@ -31,8 +36,14 @@ export interface CameraRunnerOptions {
 export class CameraRunner {
   private readonly running = new Map<string, Running>();
   private readonly finished = new Map<string, FeedStatus>();
+  private retryLimit: number | undefined;
 
   constructor(private readonly opts: CameraRunnerOptions) {}
+
+  /** Batch mode: finite feeds started from now on give up after `retries` failed restarts. */
+  setRetryLimit(retries: number): void {
+    this.retryLimit = retries;
+  }
 
   /** Starts a camera, resuming a file or folder after the last frame stored for it. */
   async start(camera: CameraConfig): Promise<void> {
@@ -56,6 +67,7 @@ export class CameraRunner {
       log: this.opts.feedLog ?? log,
       maxQueue: this.opts.maxQueue,
       ...(resumeAfter !== undefined ? { resumeAfter } : {}),
+      ...(finite && this.retryLimit !== undefined ? { giveUpAfter: this.retryLimit } : {}),
     });
     this.finished.delete(camera.id);
     feed.start();
@@ -95,6 +107,11 @@ export class CameraRunner {
         if (this.running.get(r.camera.id) === r) this.running.delete(r.camera.id);
       }
     }
+  }
+
+  /** Feeds that ended in state error (failed for good, or out of retries in a batch run). */
+  failedFeeds(): FeedStatus[] {
+    return this.statuses().filter((s) => s.state === 'error');
   }
 
   ids(): string[] {

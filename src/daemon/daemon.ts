@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { createLogger, type Logger } from '../log/logger.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { FaceidxError } from '../errors.js';
+import { ExitCode, FaceidxError } from '../errors.js';
 import { openStore, type Store } from '../store/index.js';
 import { FaceEngine, FacePool } from '../faces/index.js';
 import { openPeople, type People } from '../people/index.js';
@@ -18,6 +18,7 @@ import { isClusterable, qualityScore } from '../faces/quality.js';
 import { createNotifier } from './sd-notify.js';
 import { Pipeline } from './pipeline.js';
 import { CameraRunner } from './cameras.js';
+import { failureSummary, UNTIL_DONE_RETRIES } from './until-done.js';
 import { installSignals } from './lifecycle.js';
 import { diffCameras, sectionsNeedingRestart } from './reload.js';
 import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from '../runtime/status-file.js';
@@ -75,6 +76,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     },
   });
 
+  if (opts.untilDone) parts.runner.setRetryLimit(UNTIL_DONE_RETRIES);
   for (const cam of config.cameras.filter((c) => c.enabled)) await parts.runner.start(cam);
   state = 'running';
   publish();
@@ -92,14 +94,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   publish();
   removePid(config.storage.dir);
   signals.dispose();
-  const failed = parts.runner.statuses().filter((s) => s.state === 'error');
-  if (why === 'done' && failed.length > 0) {
-    log.warn({ cameras: failed.map((s) => s.cameraId) }, 'some feeds ended in error');
-  }
+  const failed = why === 'done' ? parts.runner.failedFeeds() : [];
+  if (failed.length > 0) log.warn({ cameras: failed.map((s) => s.cameraId) }, 'some feeds ended in error');
   log.info('stopped');
   await notifier.flush();
   log.flush?.();
-  return 0;
+  for (const line of failureSummary(failed, parts.runner.ids().length)) process.stderr.write(`${line}\n`);
+  return failed.length > 0 ? ExitCode.NOINPUT : ExitCode.OK;
 }
 
 /** Opens every stage in data-flow order. */

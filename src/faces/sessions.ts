@@ -16,7 +16,7 @@ export interface Sessions {
 }
 
 const CUDA_FIX =
-  'install the CUDA 12 provider on a machine with internet (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`, with CUDA 12 and cuDNN runtime libraries), or set inference.device to auto, cpu or webgpu';
+  'install the CUDA 12 provider on a machine with internet (`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js`, with CUDA 12 and cuDNN runtime libraries), or set inference.device to auto, cpu or webgpu';
 const WEBGPU_FIX = 'install the Vulkan loader and the GPU driver\'s Vulkan ICD (Debian: libvulkan1), or set inference.device to auto or cpu';
 
 function options(provider: Provider, threads: number): ort.InferenceSession.SessionOptions {

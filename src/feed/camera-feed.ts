@@ -25,6 +25,12 @@ export interface CameraFeedOptions {
   /** Files and folders: skip frames with pos <= this (resume after a daemon restart). */
   resumeAfter?: number;
   backoff?: BackoffOptions;
+  /**
+   * Restarts after which an input that still delivers no frame ends the feed in state error
+   * (`faceidx run --until-done` sets it for files and folders). Default: retry forever, as a
+   * service should (a camera may come back, a file may appear).
+   */
+  giveUpAfter?: number;
 }
 
 const FPS_WINDOW_MS = 10_000;
@@ -60,6 +66,8 @@ export class CameraFeed extends EventEmitter {
   private stallTimer: NodeJS.Timeout | undefined;
   private stalled = false;
   private failedForGood = false;
+  /** Failed runs since the last frame arrived (compared with opts.giveUpAfter). */
+  private failuresSinceFrame = 0;
   private liveEpochMs = 0;
 
   constructor(
@@ -176,6 +184,7 @@ export class CameraFeed extends EventEmitter {
     this.lastPos = f.pos;
     if (this.runFrames++ === 0) {
       this.backoff.reset();
+      this.failuresSinceFrame = 0;
       this.log.info({ url: this.url, width: f.width, height: f.height }, 'feed running');
     }
     this.setState('running');
@@ -231,8 +240,12 @@ export class CameraFeed extends EventEmitter {
     const err = new FaceidxError(failure.code, `camera "${this.camera.id}": ${failure.cause} (${this.url})`, failure.fix);
     const message = redactText(err.message, this.camera.url);
     this.lastError = { message, code: failure.code };
-    if (!failure.retry) {
-      this.log.error({ err: message, code: failure.code }, 'feed failed; not retrying');
+    this.failuresSinceFrame++;
+    const limit = this.opts.giveUpAfter;
+    const givingUp = failure.retry && limit !== undefined && this.failuresSinceFrame > limit;
+    if (!failure.retry || givingUp) {
+      if (givingUp) this.log.error({ err: message, code: failure.code, retries: limit }, 'feed failed; giving up after its retries');
+      else this.log.error({ err: message, code: failure.code }, 'feed failed; not retrying');
       this.failedForGood = true;
       this.setState('error');
       this.queue.close();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
 import { diffCameras, sectionsNeedingRestart } from '../../src/daemon/reload.js';
 import { thumbnailRect } from '../../src/daemon/thumbnail.js';
+import { failureSummary } from '../../src/daemon/until-done.js';
 import { buildReport, formatReport } from '../../src/cli/status.js';
 
 const cfg = (cams: string, extra = '') =>
@@ -59,4 +60,21 @@ test('status report: each feed shows the faces stored from it and how many were 
   const text = formatReport(r);
   assert.match(text, /below gate/);
   assert.match(text.split('\n').find((l) => l.startsWith('classroom'))!, /\b23\s+23\b/);
+});
+
+test('until-done summary: one line per failed camera without repeating its name, then the count; none when nothing failed', () => {
+  const base = { url: '/x', kind: 'file' as const, framesIn: 0, framesOut: 0, drops: 0, fps: 0, state: 'error' as const };
+  const lines = failureSummary(
+    [
+      { ...base, cameraId: 'gone', restarts: 3, lastError: 'camera "gone": no such file (/x/gone.mp4) (fix: check the path)', lastErrorCode: 'FACEIDX_FEED_INPUT' },
+      { ...base, cameraId: 'cut', restarts: 0, lastError: 'camera "cut": truncated file (/x/cut.mp4)', lastErrorCode: 'FACEIDX_FEED_INPUT' },
+    ],
+    3,
+  );
+  assert.deepEqual(lines, [
+    'faceidx: camera "gone" ended with an error, after 3 retries: no such file (/x/gone.mp4) (fix: check the path) [FACEIDX_FEED_INPUT]',
+    'faceidx: camera "cut" ended with an error: truncated file (/x/cut.mp4) [FACEIDX_FEED_INPUT]',
+    'faceidx: 2 of 3 cameras ended with an error; everything the other cameras gave is stored',
+  ]);
+  assert.deepEqual(failureSummary([], 3), []);
 });

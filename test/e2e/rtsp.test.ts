@@ -5,10 +5,10 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { publishClip, rtspPorts, startRtspServer } from '../helpers/rtsp-server.js';
 import { cli, killLeftovers, makeConfig, query, readStatusJson, SAMPLES, startDaemon, waitFor } from './harness.js';
 
 const children: ChildProcess[] = [];
@@ -17,32 +17,11 @@ after(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-
 test('an RTSP camera and a file camera: faces from both are stored and clustered; the password never shows', { timeout: 240_000 }, async () => {
-  const [clientPort, sourcePort] = [await freePort(), await freePort()];
-  const rtpPort = 20_000 + 2 * Math.floor(Math.random() * 10_000);
-  children.push(
-    spawn('rtsp-server-perl', ['--clientport', String(clientPort), '--serverport', String(sourcePort), '--client_listen_address', '127.0.0.1', '--source_listen_address', '127.0.0.1', '--rtp_start_port', String(rtpPort)], { stdio: 'ignore' }),
-  );
-  await waitFor('the RTSP server', async () => ((await listening(clientPort)) && (await listening(sourcePort)) ? true : undefined), 15_000);
-  children.push(
-    spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', join(SAMPLES, 'head-pose-face-detection-female.mp4'), '-c', 'copy', '-f', 'rtsp', `rtsp://127.0.0.1:${sourcePort}/door`], { stdio: 'ignore' }),
-  );
+  const ports = await rtspPorts();
+  const clientPort = ports.client;
+  children.push(await startRtspServer(ports));
+  children.push(publishClip(ports, join(SAMPLES, 'head-pose-face-detection-female.mp4'), 'door'));
   const { file, storage } = makeConfig(
     [
       { id: 'door', url: `rtsp://viewer:\${DOOR_PASS}@127.0.0.1:${clientPort}/door`, fps: 2, rtspTransport: 'udp' },

@@ -84,6 +84,28 @@ describe('bad input', () => {
     assert.equal(good.status().state, 'done');
   });
 
+  test('missing path as a service (no retry limit): still retried after several failures', async () => {
+    const f = open('cam-service', join(dir, 'later.mp4'));
+    const s = await waitFor(f, (x) => x.restarts >= 4);
+    assert.notEqual(s.state, 'done');
+    assert.ok(s.retryAt !== undefined || s.state === 'starting', JSON.stringify(s));
+  });
+
+  test('missing path and folder with a retry limit (a batch run): error after the retries, next() ends', async () => {
+    for (const url of [join(dir, 'never.mp4'), join(dir, 'no-such-folder')]) {
+      const f = feed(camera({ id: 'cam-batch', url, stallTimeout: 3 }), { ...FAST, log, giveUpAfter: 2 });
+      feeds.push(f);
+      f.start();
+      assert.equal(await f.next(), undefined);
+      const s = f.status();
+      assert.equal(s.state, 'error');
+      assert.equal(s.restarts, 2);
+      assert.equal(s.retryAt, undefined);
+      assert.match(s.lastError!, /camera "cam-batch": no such (file|folder)/);
+    }
+    assert.match(logs.text, /giving up after its retries/);
+  });
+
   test('folder with no images: error, not retried, next() ends', async () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);

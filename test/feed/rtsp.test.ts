@@ -4,65 +4,34 @@
  * frames must resume within 5 s of its return.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import type { CameraFeed } from '../../src/feed/index.js';
-import { CLASSROOM, camera, childCommands, collect, feed, freePort, waitFor } from './helpers.js';
+import { publishClip, rtspPorts, startRtspServer, stopChild, type RtspPorts } from '../helpers/rtsp-server.js';
+import { CLASSROOM, camera, childCommands, collect, feed, waitFor } from './helpers.js';
 
 const FAST = { backoff: { initialMs: 200, maxMs: 1000 } };
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function kill(p: ChildProcess | undefined): Promise<void> {
-  if (!p || p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  const timer = setTimeout(() => p.kill('SIGKILL'), 2000);
-  await gone;
-  clearTimeout(timer);
-}
-
 describe('rtsp feed (rtsp-server-perl on loopback)', () => {
+  let ports: RtspPorts;
   let clientPort = 0;
-  let sourcePort = 0;
-  let rtpPort = 0;
   let server: ChildProcess | undefined;
   let pusher: ChildProcess | undefined;
   const feeds: CameraFeed[] = [];
 
   async function startServer(): Promise<void> {
-    server = spawn('rtsp-server-perl', ['--clientport', String(clientPort), '--serverport', String(sourcePort), '--client_listen_address', '127.0.0.1', '--source_listen_address', '127.0.0.1', '--rtp_start_port', String(rtpPort)], { stdio: 'ignore' });
-    await until(async () => (await listening(clientPort)) && (await listening(sourcePort)), 10_000, 'the RTSP server');
-    pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', CLASSROOM, '-c', 'copy', '-f', 'rtsp', `rtsp://127.0.0.1:${sourcePort}/cam1`], { stdio: 'ignore' });
+    server = await startRtspServer(ports, 10_000);
+    pusher = publishClip(ports, CLASSROOM, 'cam1');
   }
 
   async function stopServer(): Promise<void> {
-    await kill(server);
-    await kill(pusher);
+    await stopChild(server);
+    await stopChild(pusher);
   }
 
   before(async () => {
-    clientPort = await freePort();
-    sourcePort = await freePort();
-    rtpPort = 20_000 + 2 * Math.floor(Math.random() * 10_000);
+    ports = await rtspPorts();
+    clientPort = ports.client;
     await startServer();
   });
   after(async () => {
@@ -72,7 +41,9 @@ describe('rtsp feed (rtsp-server-perl on loopback)', () => {
   });
 
   test('frames with wall-clock times; drops when the consumer lags; resumes within 5 s after the server returns', async (t) => {
-    const f = feed(camera({ id: 'door', url: `rtsp://viewer:pa55word@127.0.0.1:${clientPort}/cam1`, rtspTransport: 'udp', fps: 5, stallTimeout: 2 }), { ...FAST, maxQueue: 2 });
+    // stallTimeout 5 s: opening this UDP stream (DESCRIBE, SETUP, waiting for a keyframe, probing)
+    // took 2.3 s with ffmpeg 5.1 on the (busy) 2-core dev machine, so a 2 s stall killed every attempt before its first frame.
+    const f = feed(camera({ id: 'door', url: `rtsp://viewer:pa55word@127.0.0.1:${clientPort}/cam1`, rtspTransport: 'udp', fps: 5, stallTimeout: 5 }), { ...FAST, maxQueue: 2 });
     feeds.push(f);
     const t0 = Date.now();
     f.start();

@@ -1,5 +1,6 @@
 /** A real unix datagram listener for NOTIFY_SOCKET tests (python3; systemd's own protocol). */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { requireCommand } from './prerequisites.js';
 
 /** A real unix datagram listener (python3), printing "MSG <payload>" per datagram. */
 export const LISTENER = `
@@ -20,7 +21,8 @@ export interface Listener {
 }
 
 export async function listen(address: string): Promise<Listener> {
-  const child = spawn('python3', ['-c', LISTENER, address], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const python = requireCommand('python3', 'python3', 'the systemd notification tests listen on a unix datagram socket with python3');
+  const child = spawn(python, ['-c', LISTENER, address], { stdio: ['ignore', 'pipe', 'inherit'] });
   const messages: string[] = [];
   await new Promise<void>((resolve, reject) => {
     let buf = '';
