@@ -6,6 +6,8 @@ import { PeopleRepository } from './people.js';
 import { ConstraintsRepository } from './constraints.js';
 import { MetaRepository } from './meta.js';
 import { RequestsRepository } from './requests.js';
+import { WatchRepository } from './watch.js';
+import { AlertsRepository } from './alerts.js';
 
 export { Database, DB_FILE } from './db.js';
 export type { TxHandle } from './db.js';
@@ -15,6 +17,8 @@ export * from './people.js';
 export * from './constraints.js';
 export * from './meta.js';
 export * from './requests.js';
+export * from './watch.js';
+export * from './alerts.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -25,6 +29,8 @@ export interface Store {
   constraints: ConstraintsRepository;
   meta: MetaRepository;
   requests: RequestsRepository;
+  watch: WatchRepository;
+  alerts: AlertsRepository;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,8 @@ export async function openStore(dir: string, options: OpenOptions = {}): Promise
     constraints: new ConstraintsRepository(db),
     meta: new MetaRepository(db),
     requests: new RequestsRepository(db),
+    watch: new WatchRepository(db),
+    alerts: new AlertsRepository(db),
     close: () => db.close(),
   };
 }
