@@ -24,6 +24,7 @@ import { diffCameras, sectionsNeedingRestart } from './reload.js';
 import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from './status-file.js';
 import { purgeOlderThan } from './retention.js';
 import { startRequestWorker } from './requests.js';
+import { AlertService } from '../alerts/service.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -41,6 +42,8 @@ interface Parts {
   clusterer: Clusterer;
   pipeline: Pipeline;
   runner: CameraRunner;
+  /** Watch list and alert delivery; the pipeline reports track updates to `alerts.onTrackUpdate`. */
+  alerts: AlertService;
 }
 
 const STATUS_EVERY_MS = 2000;
@@ -150,13 +153,15 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
     log: log.child({ module: 'pipeline' }),
   });
   const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
-  return { config, log, store, engine, index, clusterer, pipeline, runner };
+  const alerts = await AlertService.start({ store, config: config.alerts, log: log.child({ module: 'alerts' }) });
+  return { config, log, store, engine, index, clusterer, pipeline, runner, alerts };
 }
 
 /** Stops feeds, finishes the frames in flight, saves the index and closes the store. */
 async function shutdown(p: Parts): Promise<void> {
   await p.runner.stopAll();
   await p.pipeline.drain();
+  await p.alerts.stop();
   await p.index.save();
   await p.clusterer.save();
   await p.engine.close();
