@@ -19,6 +19,8 @@ import { registerForgetCommands } from './forget.js';
 import { registerProbeCommand } from './probe.js';
 import { registerEvalCommand } from './eval.js';
 import { registerClusterCommands } from './recluster.js';
+import { registerWatchCommands } from './watch.js';
+import { registerAlertsCommand } from './alerts.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -38,6 +40,8 @@ const COMMANDS: Register[] = [
   registerProbeCommand,
   registerEvalCommand,
   registerClusterCommands,
+  registerWatchCommands,
+  registerAlertsCommand,
 ];
 
 export const EXIT_CODES_HELP = `

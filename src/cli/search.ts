@@ -1,15 +1,17 @@
-/** `faceidx search <image>`: the people nearest to each face in a photo, with distances (src/people/search.ts). */
+/** `faceidx search <image>`: the people nearest to each face in a photo, with distances and where and when each was seen. */
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { FaceEngine, loadImage, type Rect } from '../faces/index.js';
 import { silentLogger } from '../log/logger.js';
 import { searchPeople, type Match } from '../people/search.js';
 import { withContext } from './context.js';
+import { personSightings, sightingsText, type PersonSightings } from './search-sightings.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, parseIntOption, printJson, printText, type ConfigOption } from './output.js';
 
 interface SearchOptions extends ConfigOption {
   json?: boolean;
   top: number;
+  sightings: number;
 }
 
 export function registerSearchCommand(program: Command, setExit: (code: number) => void): void {
@@ -19,7 +21,8 @@ export function registerSearchCommand(program: Command, setExit: (code: number) 
       .description('Find the people nearest to each face in a photo (Euclidean descriptor distance; under clustering.threshold is likely the same person).')
       .argument('<image>', 'a JPEG/PNG/WebP photo')
       .option('--top <n>', 'people listed per face', parseIntOption('--top'), 5)
-      .option('--json', 'print JSON: {file, threshold, faces: [{box, score, matches: [{personId, label, distance, faceId}]}]}'),
+      .option('--sightings <n>', 'sightings listed per person in --json (the table groups all of them into visits)', parseIntOption('--sightings', 0), 20)
+      .option('--json', 'print JSON: {file, threshold, faces: [{box, score, matches: [{personId, label, distance, faceId, sightings: [{faceId, camera, time, framePos}], sightingsTotal, visits: [{camera, start, end, faces}]}]}]}'),
   )
     .addHelpText('after', exitCodesHelp([1, 3, 69, 75, 78]))
     .action(async (image: string, opts: SearchOptions) => {
@@ -35,7 +38,8 @@ export function registerSearchCommand(program: Command, setExit: (code: number) 
         const found = await searchPeople(store, faces.map((f) => f.descriptor), opts.top);
         const result = [];
         for (const [i, f] of faces.entries()) {
-          const matches = found[i]!;
+          const matches = [];
+          for (const m of found[i]!) matches.push({ ...m, ...(await personSightings(store, m.personId, opts.sightings)) });
           const s = img.scale;
           const box = { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s };
           result.push({ box, score: f.score, matches });
@@ -48,14 +52,15 @@ export function registerSearchCommand(program: Command, setExit: (code: number) 
     });
 }
 
-function formatSearch(file: string, threshold: number, faces: Array<{ box: Rect; matches: Array<Match & { label: string | null }> }>): string {
+function formatSearch(file: string, threshold: number, faces: Array<{ box: Rect; matches: Array<Match & { label: string | null } & PersonSightings> }>): string {
   if (faces.length === 0) return `${file}: no face found\n`;
   return faces
     .map((f, i) => {
       const where = `face ${i + 1} at ${Math.round(f.box.x)},${Math.round(f.box.y)} (${Math.round(f.box.width)}x${Math.round(f.box.height)})`;
       if (f.matches.length === 0) return `${where}: no people stored yet\n`;
       const rows = f.matches.map((m) => [String(m.personId), m.label ?? '', m.distance.toFixed(3), m.distance < threshold ? 'likely' : '']);
-      return `${where}\n${formatTable(['person', 'label', 'distance', `< ${threshold}`], rows)}\n`;
+      const seen = f.matches.map((m) => sightingsText(m.personId, m.label, m)).join('');
+      return `${where}\n${formatTable(['person', 'label', 'distance', `< ${threshold}`], rows)}${seen}\n`;
     })
     .join('\n');
 }

@@ -23,6 +23,7 @@ import { installSignals } from './lifecycle.js';
 import { diffCameras, sectionsNeedingRestart } from './reload.js';
 import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from '../runtime/status-file.js';
 import { startRequestWorker } from './requests.js';
+import { AlertService } from '../alerts/service.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -39,6 +40,8 @@ interface Parts {
   people: People;
   pipeline: Pipeline;
   runner: CameraRunner;
+  /** Watch list and alert delivery; the pipeline reports track updates to `alerts.onTrackUpdate`. */
+  alerts: AlertService;
 }
 
 const STATUS_EVERY_MS = 2000;
@@ -146,13 +149,15 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
     log: log.child({ module: 'pipeline' }),
   });
   const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
-  return { config, log, store, engine, people, pipeline, runner };
+  const alerts = await AlertService.start({ store, config: config.alerts, log: log.child({ module: 'alerts' }) });
+  return { config, log, store, engine, people, pipeline, runner, alerts };
 }
 
 /** Stops feeds, finishes the frames in flight, saves the index and closes the store. */
 async function shutdown(p: Parts): Promise<void> {
   await p.runner.stopAll();
   await p.pipeline.drain();
+  await p.alerts.stop();
   await p.people.save();
   await p.engine.close();
   await p.store.close();

@@ -101,9 +101,13 @@ export class Database {
     await this.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
     );
-    const current = await this.schemaVersion();
-    for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+    // Every migration not recorded yet, not only those above the highest: numbers are reserved
+    // per feature, so a store may hold 4 without 3 and must still get 3.
+    const applied = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
+      const top = Math.max(m.version, ...applied);
+      applied.add(m.version);
       await this.transaction(async () => {
         await this.execUnlocked(m.sql);
         await this.runUnlocked('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
@@ -111,7 +115,7 @@ export class Database {
           m.name,
           Date.now(),
         ]);
-        await this.execUnlocked(`PRAGMA user_version = ${m.version}`);
+        await this.execUnlocked(`PRAGMA user_version = ${top}`);
       });
     }
   }

@@ -7,6 +7,8 @@ import { ConstraintsRepository } from './constraints.js';
 import { MetaRepository } from './meta.js';
 import { RequestsRepository } from './requests.js';
 import { TracksRepository } from './tracks.js';
+import { WatchRepository } from './watch.js';
+import { AlertsRepository } from './alerts.js';
 
 export { Database, DB_FILE } from './db.js';
 export type { TxHandle } from './db.js';
@@ -17,6 +19,8 @@ export * from './constraints.js';
 export * from './meta.js';
 export * from './requests.js';
 export * from './tracks.js';
+export * from './watch.js';
+export * from './alerts.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -28,6 +32,8 @@ export interface Store {
   meta: MetaRepository;
   requests: RequestsRepository;
   tracks: TracksRepository;
+  watch: WatchRepository;
+  alerts: AlertsRepository;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,8 @@ export async function openStore(dir: string, options: OpenOptions = {}): Promise
     meta: new MetaRepository(db),
     requests: new RequestsRepository(db),
     tracks: new TracksRepository(db),
+    watch: new WatchRepository(db),
+    alerts: new AlertsRepository(db),
     close: () => db.close(),
   };
 }

@@ -122,6 +122,53 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX faces_by_track ON faces(track_id);
     `,
   },
+  {
+    version: 4,
+    name: 'watch list and alerts',
+    sql: `
+      CREATE TABLE watch_entries (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: alerts name the entry they matched
+        name       TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE watch_descriptors (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: (count, max id) tells the daemon the list changed
+        entry_id   INTEGER NOT NULL REFERENCES watch_entries(id) ON DELETE CASCADE,
+        descriptor BLOB NOT NULL,                   -- 128 float32, little endian
+        source     TEXT NOT NULL,                   -- file name of the enrolled photo
+        face_box   TEXT NOT NULL,                   -- JSON {x, y, width, height} of the face taken, photo pixels
+        photo      BLOB,                            -- the photo itself, only with watch add --keep-photo
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX watch_descriptors_by_entry ON watch_descriptors(entry_id);
+      CREATE TABLE alerts (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        entry_id   INTEGER REFERENCES watch_entries(id) ON DELETE SET NULL,
+        entry_name TEXT NOT NULL,                   -- kept when the entry is removed
+        camera_id  TEXT NOT NULL,
+        track_id   INTEGER NOT NULL,
+        face_id    INTEGER,                         -- the face that matched (no foreign key: retention may forget it, the alert stays)
+        person_id  INTEGER,
+        ts         INTEGER NOT NULL,                -- time of the sighting, ms since the epoch
+        distance   REAL NOT NULL,                   -- smallest descriptor distance to the entry's photos
+        thumbnail  BLOB,                            -- JPEG of the face (copied: delivered even after the face is forgotten)
+        created_at INTEGER NOT NULL,
+        UNIQUE (entry_id, camera_id, track_id)      -- one alert per watch entry and track
+      );
+      CREATE INDEX alerts_by_time ON alerts(ts);
+      CREATE TABLE alert_deliveries (               -- the outbox: one row per alert and channel
+        alert_id        INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        channel         TEXT NOT NULL CHECK (channel IN ('webhook', 'mqtt', 'log')),
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,           -- ms since the epoch
+        last_error      TEXT,
+        sent_at         INTEGER,
+        PRIMARY KEY (alert_id, channel)
+      );
+      CREATE INDEX alert_deliveries_due ON alert_deliveries(channel, next_attempt_at) WHERE state = 'pending';
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,80 @@
+/**
+ * Chooses alerts.threshold from a verification set: FAR/TAR operating points over LFW-format
+ * pairs, from descriptors already computed by `faceidx verify --cache FILE` or `faceidx eval`
+ * (its cache in ~/.cache/faceidx/eval). Computes nothing itself.
+ *
+ *   node --import tsx scripts/watch-threshold.ts --pairs ../shared/data/lfw-dev-pairs.txt \
+ *     --images ../shared/data/lfw-dev (--verify-cache FILE | --eval-cache FILE) [--json]
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { euclidean, lfwImagePath, parsePairs } from '../src/eval/lfw.js';
+import { operatingPoint, thresholdAtFar } from '../src/eval/far.js';
+
+const { values } = parseArgs({
+  options: {
+    pairs: { type: 'string' },
+    images: { type: 'string' },
+    'verify-cache': { type: 'string' },
+    'eval-cache': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+});
+if (!values.pairs || !values.images || !(values['verify-cache'] || values['eval-cache'])) {
+  process.stderr.write('usage: watch-threshold.ts --pairs P --images D (--verify-cache F | --eval-cache F) [--json]\n');
+  process.exit(2);
+}
+
+function descriptors(): (path: string) => Float32Array | null | undefined {
+  if (values['verify-cache']) {
+    const c = JSON.parse(readFileSync(values['verify-cache'], 'utf8')) as { items: Record<string, number[] | null> };
+    return (p) => {
+      const d = c.items[p];
+      return d === undefined ? undefined : d && Float32Array.from(d);
+    };
+  }
+  const c = JSON.parse(readFileSync(values['eval-cache']!, 'utf8')) as Record<string, { d: string | null }>;
+  return (p) => {
+    const st = statSync(p);
+    const e = c[`${p}|${st.size}|${st.mtimeMs}`];
+    if (!e) return undefined;
+    if (e.d === null) return null;
+    const b = Buffer.from(e.d, 'base64');
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+}
+
+const pairs = parsePairs(readFileSync(values.pairs, 'utf8'));
+const get = descriptors();
+let missing = 0;
+const dist = pairs.map((p) => {
+  const a = get(lfwImagePath(values.images!, p.a));
+  const b = get(lfwImagePath(values.images!, p.b));
+  if (a === undefined || b === undefined) missing++;
+  return a && b ? euclidean(a, b) : null;
+});
+if (missing > 0) {
+  process.stderr.write(`${missing} pairs have an image the cache does not hold: finish the verify/eval run first\n`);
+  process.exit(1);
+}
+const same = pairs.map((p) => p.same);
+const round = (v: number, n = 4) => Math.round(v * 10 ** n) / 10 ** n;
+const atFar = [0.0001, 0.001, 0.002, 0.005, 0.01].map((f) => ({ target: f, ...thresholdAtFar(dist, same, f) }));
+const atT = [0.4, 0.45, 0.48, 0.5, 0.52, 0.55, 0.6, 0.62].map((t) => operatingPoint(dist, same, t));
+const result = {
+  pairs: pairs.length,
+  same: same.filter(Boolean).length,
+  different: same.filter((s) => !s).length,
+  noFace: dist.filter((d) => d === null).length,
+  atFar: atFar.map((p) => ({ ...p, threshold: round(p.threshold), far: round(p.far, 5), tar: round(p.tar, 5) })),
+  atThreshold: atT.map((p) => ({ ...p, far: round(p.far, 5), tar: round(p.tar, 5) })),
+};
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} else {
+  process.stdout.write(`${result.pairs} pairs (${result.same} same, ${result.different} different; ${result.noFace} without a face)\n`);
+  process.stdout.write('target FAR  threshold  FAR       TAR\n');
+  for (const p of result.atFar) process.stdout.write(`${String(p.target).padEnd(10)}  ${p.threshold.toFixed(4)}     ${(p.far * 100).toFixed(3)}%   ${(p.tar * 100).toFixed(2)}%\n`);
+  process.stdout.write('threshold  FAR       TAR\n');
+  for (const p of result.atThreshold) process.stdout.write(`${p.threshold.toFixed(2).padEnd(9)}  ${(p.far * 100).toFixed(3)}%   ${(p.tar * 100).toFixed(2)}%   (${p.falseAccepts} false, ${p.trueAccepts} true accepts)\n`);
+}

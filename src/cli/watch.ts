@@ -1,0 +1,105 @@
+/**
+ * `faceidx watch add|list|remove`: the watch list. `add` computes the descriptors with the face
+ * pipeline of the config (same detector and crop as the daemon) and stores them, not the photos
+ * unless --keep-photo. A running daemon notices a change within seconds (src/alerts/service.ts).
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { ExitCode, FaceidxError } from '../errors.js';
+import { FaceEngine } from '../faces/index.js';
+import { cliLogger } from '../faces/cli-support.js';
+import { enrolPhotos } from '../alerts/enrol.js';
+import { openStore } from '../store/index.js';
+import { busyTimeoutMs, runningDaemonPid, withContext } from './context.js';
+import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, parseIntOption, printJson, printNote, printText, tableTime, usage, type ConfigOption } from './output.js';
+
+interface AddOptions extends ConfigOption {
+  face?: number;
+  keepPhoto?: boolean;
+}
+
+/** A watch name: 1-64 printable characters, no leading or trailing blank. */
+export function checkWatchName(name: string): string {
+  if (name.length === 0 || name.length > 64 || /[\p{Cc}]/u.test(name) || name.trim() !== name) {
+    throw usage(`"${name}" is not a usable watch name`, 'use 1-64 printable characters without leading or trailing spaces, e.g. "J. Doe"');
+  }
+  return name;
+}
+
+async function add(name: string, photos: string[], opts: AddOptions): Promise<string> {
+  checkWatchName(name);
+  const file = configPath(opts);
+  const config = loadConfig(file, { allowMissingEnv: true });
+  const engine = await FaceEngine.create({
+    detector: config.detector,
+    inference: config.inference,
+    modelDir: config.inference.modelDir ?? join(config.storage.dir, 'models'),
+    log: cliLogger(false),
+  });
+  const descriptors = await enrolPhotos(engine, photos, { maxSide: config.detector.maxImageSide, face: opts.face, keepPhoto: opts.keepPhoto }).finally(() => engine.close());
+  // The store is created if the daemon never ran: a watch list may come before the cameras.
+  const store = await openStore(config.storage.dir, { busyTimeoutMs: busyTimeoutMs() });
+  try {
+    const id = await store.watch.add(name, descriptors);
+    if (id === null) {
+      throw new FaceidxError('FACEIDX_USAGE', `the watch list already has "${name}"`, `add photos under another name, or run faceidx watch remove ${JSON.stringify(name)} first`);
+    }
+  } finally {
+    await store.close();
+  }
+  const daemon = runningDaemonPid(config.storage.dir);
+  const sources = descriptors.map((d) => d.source).join(', ');
+  return `watching "${name}": ${descriptors.length} photo${descriptors.length === 1 ? '' : 's'} (${sources})${opts.keepPhoto ? ', photos kept in the store' : ''}; ${
+    daemon ? `the running daemon (pid ${daemon}) compares new tracks with it within seconds` : 'the daemon compares new tracks with it once it runs'
+  }`;
+}
+
+export function registerWatchCommands(program: Command, setExit: (code: number) => void): void {
+  const watch = program.command('watch').description('The watch list: people to raise an alert for when a camera sees them (alerts.* settings).');
+  addConfigOption(
+    watch
+      .command('add')
+      .description('Enrol a person from one or more photos (one face each); only their descriptors are stored unless --keep-photo.')
+      .argument('<name>', 'name shown in alerts')
+      .argument('<photo...>', 'JPEG/PNG/WebP photos of the person')
+      .option('--face <n>', 'the face to take in photos that show several (1 = leftmost)', parseIntOption('--face'))
+      .option('--keep-photo', 'also store the photos themselves in the database'),
+  )
+    .addHelpText('after', exitCodesHelp([1, 75, 78]))
+    .action(async (name: string, photos: string[], opts: AddOptions) => {
+      printNote(await add(name, photos, opts));
+      setExit(ExitCode.OK);
+    });
+  addConfigOption(
+    watch
+      .command('list')
+      .description('The enrolled people: name, photos, when added.')
+      .option('--json', 'print JSON: [{name, photos, sources, photosKept, created}]'),
+  )
+    .addHelpText('after', exitCodesHelp([3, 75, 78]))
+    .action(async (opts: ConfigOption & { json?: boolean }) => {
+      await withContext(configPath(opts), { readonly: true }, async ({ store }) => {
+        const list = await store.watch.list();
+        if (opts.json) {
+          printJson(list.map((e) => ({ name: e.name, photos: e.descriptors, sources: e.sources, photosKept: e.photosKept, created: isoTime(e.createdAt) })));
+        } else if (list.length === 0) {
+          printNote('the watch list is empty (faceidx watch add <name> <photo...>)');
+        } else {
+          printText(formatTable(['NAME', 'PHOTOS', 'FILES', 'ADDED'], list.map((e) => [e.name, String(e.descriptors), e.sources.join(', '), tableTime(e.createdAt)]), { right: [1] }));
+        }
+      });
+      setExit(ExitCode.OK);
+    });
+  addConfigOption(watch.command('remove').description('Stop watching for a person (their alerts stay).').argument('<name>', 'the name given to watch add'))
+    .addHelpText('after', exitCodesHelp([3, 75, 78]))
+    .action(async (name: string, opts: ConfigOption) => {
+      await withContext(configPath(opts), { readonly: false }, async ({ store }) => {
+        if (!(await store.watch.remove(name))) {
+          throw new FaceidxError('FACEIDX_NOT_FOUND', `the watch list has no "${name}"`, 'see the names with faceidx watch list');
+        }
+      });
+      printNote(`no longer watching "${name}"`);
+      setExit(ExitCode.OK);
+    });
+}
