@@ -17,6 +17,10 @@ export interface FrameLike {
   data: Uint8Array;
   ts: number;
   pos: number;
+  /** Footage time (src/feed/footage-time.ts): the source file, frame index and clock of `ts`. */
+  source?: string;
+  frameIndex?: number;
+  timeSource?: string;
 }
 
 export interface AnalyzedFace {
@@ -84,6 +88,8 @@ export class Pipeline {
   private sink: Promise<unknown> = Promise.resolve();
   /** Per camera: the signature of the last frame analysed that had no face. */
   private readonly emptyScene = new Map<string, Float32Array>();
+  /** Per camera: the time source last recorded in the store. */
+  private readonly timeSources = new Map<string, string>();
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -141,6 +147,8 @@ export class Pipeline {
         cameraId: frame.cameraId,
         ts: Math.round(frame.ts),
         framePos: frame.pos,
+        source: frame.source,
+        frameIndex: frame.frameIndex,
         faceIdx,
         box: face.box,
         score: face.score,
@@ -159,6 +167,10 @@ export class Pipeline {
     try {
       ids = await store.faces.insertMany(records);
       await store.cameras.setProgress(frame.cameraId, frame.pos);
+      if (frame.timeSource && this.timeSources.get(frame.cameraId) !== frame.timeSource) {
+        await store.cameras.setTimeSource(frame.cameraId, frame.timeSource);
+        this.timeSources.set(frame.cameraId, frame.timeSource);
+      }
     } catch (err) {
       this.counters.storeErrors++;
       log.error({ camera: frame.cameraId, err: (err as Error).message, faces: records.length }, 'could not store the faces of a frame; they are dropped, the feed goes on');

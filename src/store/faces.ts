@@ -18,10 +18,17 @@ export interface FaceFields {
 export interface NewFace extends FaceFields {
   descriptor: Float32Array;
   thumbnail?: Buffer | undefined;
+  /** The video or image file the face was seen in (absolute path); none for live streams. */
+  source?: string | undefined;
+  /** Files: the frame's index in the source. */
+  frameIndex?: number | undefined;
 }
 
 export interface FaceRow extends FaceFields {
   id: number;
+  /** The video or image file (null for live streams and faces stored before schema 5). */
+  source: string | null;
+  frameIndex: number | null;
 }
 
 export interface FaceVector {
@@ -34,7 +41,7 @@ export interface FaceVector {
 function columns(alias = ''): string {
   const a = alias ? `${alias}.` : '';
   return `${a}id, ${a}camera_id AS cameraId, ${a}ts, ${a}frame_pos AS framePos, ${a}face_idx AS faceIdx,
-    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable`;
+    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable, ${a}source, ${a}frame_index AS frameIndex`;
 }
 
 interface RawFace {
@@ -50,6 +57,8 @@ interface RawFace {
   score: number;
   quality: number;
   clusterable: number;
+  source: string | null;
+  frameIndex: number | null;
 }
 
 function toRow(r: RawFace): FaceRow {
@@ -63,6 +72,8 @@ function toRow(r: RawFace): FaceRow {
     score: r.score,
     quality: r.quality,
     clusterable: r.clusterable === 1,
+    source: r.source,
+    frameIndex: r.frameIndex,
   };
 }
 
@@ -79,11 +90,12 @@ export class FacesRepository {
       const ids: Array<number | null> = [];
       for (const f of faces) {
         const r = await tx.run(
-          `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, source, frame_index)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
             f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now,
+            f.source ?? null, f.frameIndex ?? null,
           ],
         );
         ids.push(r.changes === 1 ? r.lastID : null);

@@ -92,6 +92,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX requests_pending ON requests(done_at) WHERE done_at IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'footage time: where each sighting is in its source, and which clock its time comes from',
+    sql: `
+      ALTER TABLE faces ADD COLUMN source TEXT;          -- the video or image file (absolute path); NULL for live streams
+      ALTER TABLE faces ADD COLUMN frame_index INTEGER;  -- files: the frame's index in the source (frame_pos is its offset in seconds)
+      ALTER TABLE cameras ADD COLUMN time_source TEXT;   -- creation_time | startTime | mtime | receive: the clock of its faces' ts
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
