@@ -19,6 +19,7 @@ import { registerForgetCommands } from './forget.js';
 import { registerProbeCommand } from './probe.js';
 import { registerEvalCommand } from './eval.js';
 import { registerClusterCommands } from './recluster.js';
+import { registerReportCommand } from './report.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -38,6 +39,7 @@ const COMMANDS: Register[] = [
   registerProbeCommand,
   registerEvalCommand,
   registerClusterCommands,
+  registerReportCommand,
 ];
 
 export const EXIT_CODES_HELP = `
