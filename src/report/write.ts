@@ -35,24 +35,34 @@ export interface ReportResult {
 /** Faces per person used for candidate merges (their best by quality). */
 const SAMPLE_FACES = 8;
 
-/** Empties a previous report, accepts a new or empty folder; refuses anything else unless forced. */
-export async function prepareFolder(out: string, force: boolean): Promise<void> {
+/** What an output folder of ours holds: its marker file, folders and files (removed before a new one is written). */
+export interface OwnedLayout {
+  marker: string;
+  dirs: readonly string[];
+  files: readonly string[];
+  what: string;
+}
+
+export const REPORT_LAYOUT: OwnedLayout = { marker: MARKER_FILE, dirs: REPORT_DIRS, files: REPORT_FILES, what: 'faceidx report' };
+
+/** Empties a previous output of ours, accepts a new or empty folder; refuses anything else unless forced. */
+export async function prepareFolder(out: string, force: boolean, layout: OwnedLayout = REPORT_LAYOUT): Promise<void> {
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) {
       throw new FaceidxError('FACEIDX_USAGE', `${out} exists and is not a folder`, 'choose another --out folder');
     }
     const entries = await readdir(out);
-    if (entries.includes(MARKER_FILE)) {
-      for (const name of [...REPORT_DIRS, ...REPORT_FILES]) await rm(join(out, name), { recursive: true, force: true });
+    if (entries.includes(layout.marker)) {
+      for (const name of [...layout.dirs, ...layout.files]) await rm(join(out, name), { recursive: true, force: true });
     } else if (entries.length > 0 && !force) {
       throw new FaceidxError(
         'FACEIDX_USAGE',
-        `${out} exists, is not empty and is not a faceidx report (no ${MARKER_FILE} in it); nothing was written`,
-        'choose a new or empty --out folder, or pass --force to write the report into it anyway',
+        `${out} exists, is not empty and is not a ${layout.what} (no ${layout.marker} in it); nothing was written`,
+        'choose a new or empty --out folder, or pass --force to write into it anyway',
       );
     }
   }
-  for (const dir of ['', ...REPORT_DIRS]) await mkdir(join(out, dir), { recursive: true, mode: 0o700 });
+  for (const dir of ['', ...layout.dirs]) await mkdir(join(out, dir), { recursive: true, mode: 0o700 });
 }
 
 async function sampleDescriptors(reader: ReportReader, ix: ReportIndex): Promise<Map<number, Float32Array[]>> {

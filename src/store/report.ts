@@ -12,6 +12,8 @@ export interface ReportFilter {
   since?: number;
   until?: number;
   camera?: string;
+  /** Only this person's faces (evidence export). */
+  personId?: number;
 }
 
 /** Which optional columns this store has. */
@@ -67,6 +69,10 @@ function where(filter: ReportFilter, alias = 'f'): { sql: string; params: Array<
   if (filter.camera !== undefined) {
     parts.push(`${alias}.camera_id = ?`);
     params.push(filter.camera);
+  }
+  if (filter.personId !== undefined) {
+    parts.push(`${alias}.id IN (SELECT face_id FROM face_person WHERE person_id = ?)`);
+    params.push(filter.personId);
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
@@ -144,3 +150,4 @@ export class ReportReader {
     }
   }
 }
+
