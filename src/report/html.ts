@@ -59,22 +59,26 @@ export function pager(page: number, pages: number, href: (page: number) => strin
   return `<p class="pager">Pages: ${items.join(' ')}</p>`;
 }
 
-const TL = { width: 900, label: 150, row: 24, pad: 30 };
+const TL = { width: 900, label: 150, row: 26, pad: 18 };
 
-/** One row per camera with a tick at every sighting (one per pixel column), start and end times below. */
+/**
+ * One SVG per camera, each over its own footage span (cameras' clocks may lie years apart): a
+ * tick at every sighting (one per pixel column), the first and last sighting's times below.
+ */
 export function timelineSvg(t: TimelineModel): string {
-  const span = Math.max(1, t.end - t.start);
   const plot = TL.width - TL.label - 10;
-  const height = t.rows.length * TL.row + TL.pad;
-  const rows = t.rows.map((r, i) => {
-    const y = i * TL.row;
-    const xs = [...new Set(r.times.map((ts) => Math.round(((ts - t.start) / span) * plot)))];
-    const ticks = xs.map((x) => `<rect x="${TL.label + x}" y="${y + 4}" width="2" height="${TL.row - 8}" fill="#1e88e5"/>`).join('');
-    return `<g class="tl-row"><title>${esc(r.camera)}: ${r.times.length} sighting(s)</title><text x="0" y="${y + TL.row / 2 + 4}">${esc(r.camera)}</text>` +
-      `<line x1="${TL.label}" y1="${y + TL.row / 2}" x2="${TL.label + plot}" y2="${y + TL.row / 2}" stroke="#ccc"/>${ticks}</g>`;
-  });
-  const axisY = t.rows.length * TL.row + 16;
-  return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${TL.width}" height="${height}" viewBox="0 0 ${TL.width} ${height}" role="img" aria-label="timeline per camera">` +
-    `${rows.join('')}<text x="${TL.label}" y="${axisY}">${esc(utc(t.start))}</text>` +
-    `<text x="${TL.label + plot}" y="${axisY}" text-anchor="end">${esc(utc(t.end))}</text></svg>`;
+  const height = TL.row + TL.pad;
+  return t.rows
+    .map((r) => {
+      const start = r.times[0] ?? 0;
+      const span = Math.max(1, (r.times[r.times.length - 1] ?? 0) - start);
+      const xs = [...new Set(r.times.map((ts) => Math.round(((ts - start) / span) * plot)))];
+      const ticks = xs.map((x) => `<rect x="${TL.label + x}" y="4" width="2" height="${TL.row - 8}" fill="#1e88e5"/>`).join('');
+      return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${TL.width}" height="${height}" viewBox="0 0 ${TL.width} ${height}" role="img" aria-label="${esc(`timeline on ${r.camera}`)}">` +
+        `<g class="tl-row"><title>${esc(r.camera)}: ${r.times.length} sighting(s)</title><text x="0" y="${TL.row / 2 + 4}">${esc(r.camera)}</text>` +
+        `<line x1="${TL.label}" y1="${TL.row / 2}" x2="${TL.label + plot}" y2="${TL.row / 2}" stroke="#ccc"/>${ticks}</g>` +
+        `<text x="${TL.label}" y="${TL.row + 12}">${esc(utc(start))}</text>` +
+        `<text x="${TL.label + plot}" y="${TL.row + 12}" text-anchor="end">${esc(utc(start + (r.times.length > 1 ? span : 0)))}</text></svg>`;
+    })
+    .join('\n');
 }

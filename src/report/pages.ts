@@ -25,16 +25,16 @@ ${cams}</table>`;
   return layout('Overview', '', body);
 }
 
-export function peopleHtml(rows: readonly PersonSummary[], tracks: boolean): string {
+export function peopleHtml(rows: readonly PersonSummary[], tracks: boolean, identified: boolean): string {
   const cameras = [...new Set(rows.flatMap((r) => r.cameras))].sort();
   const body = rows
     .map((r) => `<tr data-id="${r.id}" data-faces="${r.faces}" data-first="${r.first}" data-last="${r.last}" data-cameras="${esc(r.cameras.join(' '))}">` +
       `<td>${link(r.href, r.id)}</td><td>${img('', r.best, name(r))}</td><td>${esc(r.label ?? '')}</td><td class="n">${r.faces}</td>` +
-      `${tracks ? `<td class="n">${r.tracks ?? ''}</td>` : ''}<td>${esc(idText(r.identified))}</td><td>${esc(r.cameras.join(', '))}</td>` +
+      `${tracks ? `<td class="n">${r.tracks ?? ''}</td>` : ''}${identified ? `<td>${esc(idText(r.identified))}</td>` : ''}<td>${esc(r.cameras.join(', '))}</td>` +
       `<td>${esc(utc(r.first))}</td><td>${esc(utc(r.last))}</td></tr>`)
     .join('\n');
   const head = `<tr><th class="sort" data-key="id">id</th><th>face</th><th class="sort" data-key="label">label</th><th class="sort" data-key="faces">faces</th>` +
-    `${tracks ? '<th>tracks</th>' : ''}<th>identified</th><th>cameras</th><th class="sort" data-key="first">first seen</th><th class="sort" data-key="last">last seen</th></tr>`;
+    `${tracks ? '<th>tracks</th>' : ''}${identified ? '<th>identified</th>' : ''}<th>cameras</th><th class="sort" data-key="first">first seen</th><th class="sort" data-key="last">last seen</th></tr>`;
   const html = `<h1>People (<span id="shown">${rows.length}</span> of ${rows.length})</h1>
 <p><input id="filter" type="search" placeholder="filter: id, label, camera" size="30">
 <select id="camera"><option value="">every camera</option>${cameras.map((c) => `<option value="${esc(c)}">${esc(c)}</option>`).join('')}</select>
@@ -76,13 +76,13 @@ export function cameraHtml(m: CameraPageModel): string {
   const c = m.camera;
   const root = '../';
   const rows = m.visits
-    .map((v) => `<tr><td>${esc(utc(v.start))}</td><td>${esc(utc(v.end))}</td><td>${img(root, v.best, name({ id: v.person, label: v.label }))}</td><td>${link(root + v.href, v.person)}</td><td>${esc(v.label ?? '')}</td><td class="n">${v.faces}</td></tr>`)
+    .map((v) => `<tr><td>${esc(utc(v.start))}</td><td>${esc(utc(v.end))}</td><td>${esc(v.position)}</td><td>${img(root, v.best, name({ id: v.person, label: v.label }))}</td><td>${link(root + v.href, v.person)}</td><td>${esc(v.label ?? '')}</td><td class="n">${v.faces}</td></tr>`)
     .join('\n');
   const pages = pager(m.page, m.pages, (n) => root + cameraHref(c.slug, n));
   const body = `<h1>Camera ${esc(c.id)}</h1>
 <p>${esc(c.kind)} ${esc(c.url)}; footage ${esc(utc(c.from))} to ${esc(utc(c.to))} (times from ${esc(c.timeSource ?? 'unknown')}); ${c.people} people, ${c.faces} faces (${c.belowGate} below the gate).</p>
 <h2>Who was seen here, in time order</h2>${pages}
-<table id="visits"><tr><th>from</th><th>to</th><th>face</th><th>person</th><th>label</th><th>faces</th></tr>
+<table id="visits"><tr><th>from</th><th>to</th><th>position in footage</th><th>face</th><th>person</th><th>label</th><th>faces</th></tr>
 ${rows}</table>${pages}`;
   return layout(`Camera ${c.id}`, root, body);
 }

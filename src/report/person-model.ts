@@ -55,6 +55,8 @@ export interface CameraVisit {
   label: string | null;
   start: number;
   end: number;
+  /** Where the visit starts in the footage (hh:mm:ss.mmm, image name or "live"). */
+  position: string;
   faces: number;
   best: FaceRef | null;
 }
@@ -78,15 +80,27 @@ export function cliCommand(ix: ReportIndex, ...args: Array<string | number>): st
   return `faceidx ${args.join(' ')} --config ${quote(ix.input.configPath)}`;
 }
 
-/** Best face per track (tracks) or the best faces overall, in time order. */
+/** Up to `n` faces, best first, taking each camera's best in turn (so every camera shows). */
+export function spreadOverCameras(faces: readonly ReportFace[], n: number): ReportFace[] {
+  const byCamera = new Map<string, ReportFace[]>();
+  for (const f of faces) pushTo(byCamera, f.cameraId, f);
+  const queues = [...byCamera.values()].map((list) => list.sort((a, b) => Number(b.hasThumbnail) - Number(a.hasThumbnail) || b.quality - a.quality));
+  const out: ReportFace[] = [];
+  for (let i = 0; out.length < n && queues.some((q) => i < q.length); i++) {
+    for (const q of queues) if (i < q.length && out.length < n) out.push(q[i]!);
+  }
+  return out;
+}
+
+/** Best face per track (tracks) or the best faces spread over the cameras, in time order. */
 export function bestFaces(ix: ReportIndex, personId: number, faces: readonly ReportFace[]): BestFace[] {
   let picked: ReportFace[];
   if (ix.input.schema.tracks) {
     const byTrack = new Map<number | null, ReportFace[]>();
     for (const f of faces) pushTo(byTrack, f.trackId, f);
-    picked = [...byTrack.values()].map((list) => bestFace(list)!).sort((a, b) => b.quality - a.quality).slice(0, MAX_BEST_FACES);
+    picked = spreadOverCameras([...byTrack.values()].map((list) => bestFace(list)!), MAX_BEST_FACES);
   } else {
-    picked = [...faces].sort((a, b) => Number(b.hasThumbnail) - Number(a.hasThumbnail) || b.quality - a.quality).slice(0, 12);
+    picked = spreadOverCameras(faces, 12);
   }
   return picked
     .sort((a, b) => a.ts - b.ts || a.id - b.id)
@@ -134,6 +148,7 @@ export function personPageModel(ix: ReportIndex, id: number, page = 1): PersonPa
 
 /** Visits of people on one camera: a person's consecutive sightings there (no other person's in between count). */
 export function cameraVisits(ix: ReportIndex, cameraId: string, gapMs = 300_000): CameraVisit[] {
+  const kind = ix.cameraById.get(cameraId)?.kind;
   const open = new Map<number, CameraVisit>();
   const visits: CameraVisit[] = [];
   const bestOf = new Map<CameraVisit, ReportFace[]>();
@@ -143,7 +158,7 @@ export function cameraVisits(ix: ReportIndex, cameraId: string, gapMs = 300_000)
     if (!p) continue;
     let v = open.get(p.id);
     if (!v || f.ts - v.end >= gapMs) {
-      v = { person: p.id, href: p.href, label: p.label, start: f.ts, end: f.ts, faces: 0, best: null };
+      v = { person: p.id, href: p.href, label: p.label, start: f.ts, end: f.ts, position: footagePosition(f, kind), faces: 0, best: null };
       open.set(p.id, v);
       visits.push(v);
       bestOf.set(v, []);

@@ -117,7 +117,7 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
   const o = new Output(opts.out);
   const people = peopleModel(ix);
   await o.page('index.html', overviewHtml(overviewModel(ix)));
-  await o.page('people.html', peopleHtml(people, ix.input.schema.tracks), people.map((p) => p.best));
+  await o.page('people.html', peopleHtml(people, ix.input.schema.tracks, ix.input.schema.identified), people.map((p) => p.best));
   await writePeoplePages(o, ix);
   for (const cam of ix.cameraById.values()) {
     for (const m of cameraPageModels(ix, cam.id)) await o.page(cameraHref(cam.slug, m.page), cameraHtml(m), m.visits.map((v) => v.best));

@@ -73,6 +73,15 @@ async function load(page: Page, url: string, problems: string[]): Promise<void> 
   assert.deepEqual(problems, [], `problems on ${url}`);
 }
 
+/** Scrolls through the page so lazy images load; resolves with the images that did not load. */
+async function lazyImagesBroken(page: Page): Promise<string[]> {
+  const height = Number(await page.evaluate('document.body.scrollHeight'));
+  for (let y = 0; y <= height; y += 800) await page.evaluate(`window.scrollTo(0, ${y})`);
+  await page.waitForFunction('Array.from(document.images).every((i) => i.complete)', { timeout: 20_000 });
+  await page.evaluate('window.scrollTo(0, 0)');
+  return (await page.evaluate('Array.from(document.images).filter((i) => !(i.naturalWidth > 0)).map((i) => i.src)')) as string[];
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env['FACEIDX_REPORT_SHOTS'];
   if (!dir) return;
@@ -129,6 +138,7 @@ test('the report loads in Chromium: no console errors, every link resolves, peop
     for (const ticks of rowsInTimeline) assert.ok(ticks > 0);
     const sightings = await page.$$eval('#sightings tr', (trs) => trs.length - 1);
     assert.equal(sightings, Math.min(most.faces, 500));
+    assert.deepEqual(await lazyImagesBroken(page), [], 'every image of the person page loads');
     await shot(page, 'person');
     const camPage = new URL(await page.$eval('#sightings a', (a) => a.getAttribute('href') ?? ''), page.url()).href;
     await load(page, camPage, problems);
