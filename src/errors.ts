@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'FACEIDX_CONFIG'
   | 'FACEIDX_STORAGE'
   | 'FACEIDX_DB_NEWER'
+  | 'FACEIDX_DB_OLDER'
   | 'FACEIDX_DB_LOCKED'
   | 'FACEIDX_DB_MISSING'
   | 'FACEIDX_FEED_UNREACHABLE'
@@ -69,6 +70,7 @@ export function exitCodeFor(err: unknown): number {
     case 'FACEIDX_STORAGE':
       return ExitCode.CONFIG;
     case 'FACEIDX_DB_LOCKED':
+    case 'FACEIDX_DB_OLDER':
       return ExitCode.TEMPFAIL;
     case 'FACEIDX_DB_MISSING':
     case 'FACEIDX_NOT_FOUND':

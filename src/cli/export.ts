@@ -1,14 +1,23 @@
-/** `faceidx export --format json|csv`: people with their faces, for other programs (read-only). */
+/**
+ * `faceidx export --format json|csv`: people with their faces, for other programs (read-only).
+ * `faceidx export --person <id> --out <dir>`: one person's evidence (frames re-read from the
+ * sources, face crops, thumbnails, manifest JSON + CSV with the sources' sha256), src/report/evidence.ts.
+ */
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { FaceRow, PersonSummary, Store } from '../store/index.js';
+import { resolve } from 'node:path';
+import { exportEvidence } from '../report/evidence.js';
 import { withContext } from './context.js';
-import { addConfigOption, configPath, csvLine, exitCodesHelp, isoTime, parseIntOption, printNote, writeOutput, writeStdout, type ConfigOption } from './output.js';
+import { resolvePerson } from './person.js';
+import { addConfigOption, configPath, csvLine, exitCodesHelp, isoTime, parseIntOption, parsePersonId, printNote, usage, writeOutput, writeStdout, type ConfigOption } from './output.js';
 
 export interface ExportOptions extends ConfigOption {
   format: 'json' | 'csv';
   out?: string;
   minFaces: number;
+  person?: number;
+  force?: boolean;
 }
 
 export interface ExportedPerson {
@@ -64,10 +73,13 @@ export function registerExportCommand(program: Command, setExit: (code: number) 
         `csv: one row per face with the header ${CSV_HEADER.join(',')}. Times are ISO 8601 (UTC); boxes are in frame pixels.`,
     )
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
-    .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout')
+    .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout; with --person: the evidence folder')
+    .option('--person <id>', "evidence export of one person into --out <dir>: each sighting's full frame re-read from its source, the face crop, the thumbnail, and manifest.json/manifest.csv (camera, source, sha256, offset, wall time, box, face id, track id)", parsePersonId)
+    .option('--force', 'with --person: write into a folder that exists and is not an evidence export')
     .addOption(new Option('--min-faces <n>', 'only people with at least n faces (default: everyone)').argParser(parseIntOption('--min-faces')).default(1));
   addConfigOption(cmd).addHelpText('after', exitCodesHelp([3, 73, 75, 78]));
   cmd.action(async (opts: ExportOptions) => {
+    if (opts.person !== undefined) return setExit(await evidence(opts));
     const people = await withContext(configPath(opts), { readonly: true }, ({ store }) => collectExport(store, opts.minFaces));
     const text = opts.format === 'csv' ? exportCsv(people) : exportJson(people);
     if (opts.out === undefined) {
@@ -79,4 +91,16 @@ export function registerExportCommand(program: Command, setExit: (code: number) 
     }
     setExit(ExitCode.OK);
   });
+}
+
+async function evidence(opts: ExportOptions): Promise<number> {
+  if (opts.out === undefined) throw usage('--person needs --out <dir>', 'e.g. faceidx export --person 3 --out ./person-3');
+  const out = resolve(opts.out);
+  const r = await withContext(configPath(opts), { readonly: true }, async ({ store, config }) => {
+    const person = await resolvePerson(store.people, opts.person!);
+    return exportEvidence(store, config, person.id, out, opts.force ?? false);
+  });
+  for (const file of r.missing) process.stderr.write(`faceidx: warning: source missing (moved or deleted since indexing): ${file}; its sightings are in the manifest without frames\n`);
+  printNote(`${opts.out}: person ${r.manifest.person}, ${r.manifest.sightings.length} sightings, ${r.frames} frames re-read from their sources, ${r.missing.length} source(s) missing; manifest.json and manifest.csv`);
+  return ExitCode.OK;
 }

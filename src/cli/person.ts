@@ -31,25 +31,30 @@ export interface PersonReport extends PersonJson {
   /** The id asked for when it was merged into this one. */
   mergedFrom?: number;
   visits: Array<{ camera: string; start: string | null; end: string | null; faces: number }>;
+  /** Per camera: which clock the times come from (creation_time | startTime | mtime | receive). */
+  timeSources: Record<string, string | null>;
 }
 
-export function personReport(person: PersonSummary, visits: readonly Visit[], requested: number): PersonReport {
+export function personReport(person: PersonSummary, visits: readonly Visit[], requested: number, timeSources: Record<string, string | null> = {}): PersonReport {
   return {
     ...personJson(person),
     ...(requested !== person.id ? { mergedFrom: requested } : {}),
+    timeSources,
     visits: visits.map((v) => ({ camera: v.camera, start: isoTime(v.start), end: isoTime(v.end), faces: v.faces })),
   };
 }
 
-export function personText(person: PersonSummary, visits: readonly Visit[], requested: number): string {
+export function personText(person: PersonSummary, visits: readonly Visit[], requested: number, timeSources: Record<string, string | null> = {}): string {
   const lines: string[] = [];
   if (requested !== person.id) lines.push(`person ${requested} was merged into person ${person.id}; showing ${person.id}`);
   lines.push(
     `person ${person.id}${person.label ? ` (${person.label})` : ''}: ${person.faces} face${person.faces === 1 ? '' : 's'}, ` +
       `${visits.length} visit${visits.length === 1 ? '' : 's'}, cameras ${person.cameras.join(', ') || '-'}`,
     `first seen ${tableTime(person.firstSeen)}, last seen ${tableTime(person.lastSeen)}`,
-    '',
   );
+  const clocks = Object.entries(timeSources).map(([cam, src]) => `${cam} ${src ?? 'unknown'}`);
+  if (clocks.length > 0) lines.push(`times from: ${clocks.join(', ')}`);
+  lines.push('');
   const table = formatTable(
     ['CAMERA', 'START', 'END', 'LENGTH', 'FACES'],
     visits.map((v) => [v.camera, tableTime(v.start), tableTime(v.end), shortDuration(v.end - v.start), String(v.faces)]),
@@ -63,7 +68,7 @@ export function registerPersonCommand(program: Command, setExit: (code: number) 
     .command('person')
     .description("Show one person's sightings grouped into visits per camera (times in UTC). A merged id shows the person it was merged into.")
     .argument('<id>', 'person id (from faceidx people)')
-    .option('--json', 'print JSON: the person (as in faceidx people --json) plus "visits": [{"camera","start","end","faces"}]')
+    .option('--json', 'print JSON: the person (as in faceidx people --json) plus "visits": [{"camera","start","end","faces"}] and "timeSources": {camera: "creation_time"|"startTime"|"mtime"|"receive"}')
     .addOption(
       new Option('--gap <duration>', 'sightings on one camera less than this apart form one visit')
         .argParser(parseDurationOption('--gap'))
@@ -75,8 +80,10 @@ export function registerPersonCommand(program: Command, setExit: (code: number) 
     await withContext(configPath(opts), { readonly: true }, async ({ store }) => {
       const person = await resolvePerson(store.people, id);
       const visits = groupVisits(await store.people.sightings(person.id), opts.gap);
-      if (opts.json) printJson(personReport(person, visits, id));
-      else printText(personText(person, visits, id));
+      const cams = new Map((await store.cameras.list()).map((c) => [c.id, c.timeSource] as const));
+      const clocks = Object.fromEntries(person.cameras.map((c) => [c, cams.get(c) ?? null]));
+      if (opts.json) printJson(personReport(person, visits, id, clocks));
+      else printText(personText(person, visits, id, clocks));
     });
     setExit(ExitCode.OK);
   });

@@ -21,6 +21,7 @@ import { registerEvalCommand } from './eval.js';
 import { registerClusterCommands } from './recluster.js';
 import { registerWatchCommands } from './watch.js';
 import { registerAlertsCommand } from './alerts.js';
+import { registerReportCommand } from './report.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -42,6 +43,7 @@ const COMMANDS: Register[] = [
   registerClusterCommands,
   registerWatchCommands,
   registerAlertsCommand,
+  registerReportCommand,
 ];
 
 export const EXIT_CODES_HELP = `

@@ -9,7 +9,7 @@ import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, print
 export interface StatusReport {
   daemon: { running: boolean; pid: number | null; state: DaemonStatus['state'] | 'stopped'; startedAt: string | null; updatedAt: string | null };
   /** Each feed as the daemon last reported it, with the faces stored from it (all of them, and below the quality gate). */
-  feeds: Array<DaemonStatus['feeds'][number] & { faces: number; belowGate: number }>;
+  feeds: Array<DaemonStatus['feeds'][number] & { faces: number; belowGate: number; timeSource: string | null }>;
   /** Frames through the faces stage since the daemon started (static: skipped, same empty scene). */
   frames: DaemonStatus['frames'] | null;
   totals: { faces: number; clusterable: number; persons: number; indexSize: number | null; provider: string | null };
@@ -22,6 +22,8 @@ export interface DbCounts {
   persons: number;
   /** Per camera id; cameras without faces may be missing. */
   byCamera?: ReadonlyMap<string, { faces: number; clusterable: number }>;
+  /** Per camera id: which clock its sighting times come from (creation_time | startTime | mtime | receive). */
+  timeSources?: ReadonlyMap<string, string | null>;
 }
 
 export function buildReport(pid: number | undefined, status: DaemonStatus | undefined, db: DbCounts): StatusReport {
@@ -36,7 +38,7 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
     },
     feeds: (status?.feeds ?? []).map((f) => {
       const c = db.byCamera?.get(f.cameraId);
-      return { ...f, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0 };
+      return { ...f, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0, timeSource: db.timeSources?.get(f.cameraId) ?? null };
     }),
     frames: running ? status!.frames : null,
     totals: { faces: db.faces, clusterable: db.clusterable, persons: db.persons, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
@@ -49,10 +51,10 @@ export function formatReport(r: StatusReport): string {
     : `daemon: not running${r.daemon.updatedAt ? ` (last status ${r.daemon.updatedAt})` : ''}`;
   const feeds = r.feeds.length
     ? formatTable(
-        ['camera', 'state', 'fps', 'frames', 'drops', 'restarts', 'faces', 'below gate', 'last frame', 'last error'],
+        ['camera', 'state', 'fps', 'frames', 'drops', 'restarts', 'faces', 'below gate', 'last frame', 'times from', 'last error'],
         r.feeds.map((f) => [
           f.cameraId, f.state, f.fps.toFixed(1), String(f.framesOut), String(f.drops), String(f.restarts), String(f.faces), String(f.belowGate),
-          tableTime(f.lastFrameAt), f.lastError ?? '',
+          tableTime(f.lastFrameAt), f.timeSource ?? '-', f.lastError ?? '',
         ]),
       )
     : '(no feeds)';
@@ -66,7 +68,7 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
     program
       .command('status')
       .description("Show whether the daemon runs, each feed's state, fps, drops, restarts and last error, and totals.")
-      .option('--json', 'print JSON: {daemon, feeds (each with faces and belowGate), frames, totals: {faces, clusterable, persons, indexSize, provider}}'),
+      .option('--json', 'print JSON: {daemon, feeds (each with faces, belowGate and timeSource: creation_time|startTime|mtime|receive), frames, totals: {faces, clusterable, persons, indexSize, provider}}'),
   )
     .addHelpText('after', exitCodesHelp([3, 75, 78]))
     .action(async (opts: ConfigOption & { json?: boolean }) => {
@@ -76,7 +78,8 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
       let db: DbCounts;
       try {
         const counts = await store.faces.count();
-        db = { ...counts, persons: await store.people.countActive(), byCamera: await store.faces.countByCamera() };
+        const timeSources = new Map((await store.cameras.list()).map((c) => [c.id, c.timeSource] as const));
+        db = { ...counts, persons: await store.people.countActive(), byCamera: await store.faces.countByCamera(), timeSources };
       } finally {
         await store.close();
       }

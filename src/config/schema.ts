@@ -42,7 +42,10 @@ export const cameraSchema = z.strictObject({
   loop: z.boolean().default(false),
   /** RTSP only: transport. */
   rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
-  /** Files only: wall-clock time of the first frame (ISO 8601); default the file's modification time. */
+  /**
+   * Files only: wall-clock time of the first frame (ISO 8601), used when the container has no
+   * `creation_time` tag; without either, the file's modification time (src/feed/footage-time.ts).
+   */
   startTime: z.iso.datetime({ offset: true }).optional(),
   /** Image folders only: keep watching the folder for new images. */
   watch: z.boolean().default(false),

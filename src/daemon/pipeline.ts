@@ -19,11 +19,11 @@ import { TrackStage, type StoredTrack, type TrackedFrame } from './tracking.js';
 export type { StoredTrack, TrackedFace, TrackedFrame } from './tracking.js';
 
 /**
- * A frame as the pipeline needs it (src/feed Frame; any RGB24 bytes). `source` (folder feeds: the
- * image path) marks a still, whose faces never link to another image's; a new `run` means the
- * feed restarted, ending its tracks.
+ * A frame as the pipeline needs it (src/feed Frame; any RGB24 bytes). `still` (folder feeds)
+ * marks an image whose faces never link to another image's; a new `run` means the feed
+ * restarted, ending its tracks; `source`, `frameIndex` and `timeSource` are its footage time.
  */
-export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos' | 'run' | 'source'> & { data: Uint8Array };
+export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos' | 'run' | 'still' | 'source' | 'frameIndex' | 'timeSource'> & { data: Uint8Array };
 
 /** A face as the pipeline needs it (src/faces FaceResult, landmarks not needed). */
 export type AnalyzedFace = Omit<FaceResult, 'landmarks'>;
@@ -86,6 +86,8 @@ export class Pipeline {
   /** Per camera: the signature of the last frame analysed that had no face. */
   private readonly emptyScene = new Map<string, Float32Array>();
   private readonly tracks: TrackStage;
+  /** Per camera: the time source last recorded in the store. */
+  private readonly timeSources = new Map<string, string>();
 
   constructor(private readonly deps: PipelineDeps) {
     this.tracks = new TrackStage(deps.store, deps.config.tracks);
@@ -96,7 +98,7 @@ export class Pipeline {
    * clustered; returns false when storing failed (the frame's faces are lost, nothing else).
    */
   async processFrame(frame: FrameLike): Promise<boolean> {
-    const needSig = this.deps.config.detector.skipStatic > 0 || (this.deps.config.tracks.sceneCut > 0 && frame.source === undefined);
+    const needSig = this.deps.config.detector.skipStatic > 0 || (this.deps.config.tracks.sceneCut > 0 && frame.still !== true);
     const sig = needSig ? sceneSignature(frame) : undefined;
     const faces = await this.analyze(frame, sig);
     this.counters.framesProcessed++;
@@ -163,6 +165,8 @@ export class Pipeline {
         cameraId: frame.cameraId,
         ts: Math.round(frame.ts),
         framePos: frame.pos,
+        source: frame.source,
+        frameIndex: frame.frameIndex,
         faceIdx,
         box: face.box,
         score: face.score,
@@ -180,11 +184,15 @@ export class Pipeline {
     let tracked: TrackedFrame;
     try {
       tracked = await this.tracks.storeFrame(
-        { cameraId: frame.cameraId, ts: frame.ts, pos: frame.pos, width: frame.width, height: frame.height, still: frame.source !== undefined, run: frame.run, signature: sig },
+        { cameraId: frame.cameraId, ts: frame.ts, pos: frame.pos, width: frame.width, height: frame.height, still: frame.still === true, run: frame.run, signature: sig },
         faces.map((f, i) => ({ box: f.box, score: f.score, descriptor: f.descriptor, quality: f.quality, clusterable: records[i]!.clusterable })),
         records,
       );
       await store.cameras.setProgress(frame.cameraId, frame.pos);
+      if (frame.timeSource && this.timeSources.get(frame.cameraId) !== frame.timeSource) {
+        await store.cameras.setTimeSource(frame.cameraId, frame.timeSource);
+        this.timeSources.set(frame.cameraId, frame.timeSource);
+      }
     } catch (err) {
       this.counters.storeErrors++;
       log.error({ camera: frame.cameraId, err: (err as Error).message, faces: records.length }, 'could not store the faces of a frame; they are dropped, the feed goes on');

@@ -1,10 +1,12 @@
 /**
  * The only module that knows fluent-ffmpeg: starts one ffmpeg decoding run with its raw
- * output on a pipe, reports stderr lines, and tells a kill (ours) apart from a failure.
+ * output on a pipe, reports stderr lines, and tells a kill (ours) apart from a failure; also
+ * probes a file (ffprobe) and extracts single frames (evidence export).
  */
 import ffmpeg from 'fluent-ffmpeg';
 import type { PassThrough } from 'node:stream';
 import type { DecodeSpec } from './ffmpeg-args.js';
+import type { ProbeData } from './footage-time.js';
 
 export interface DecoderExit {
   /** ffmpeg exited with status 0 after writing everything. */
@@ -86,4 +88,24 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
     },
     exited,
   };
+}
+
+/** ffprobe's view of a file (format tags and streams); rejects when ffprobe cannot read it. */
+export function probeMedia(path: string): Promise<ProbeData> {
+  return new Promise((resolve, reject) => {
+    ffmpeg.ffprobe(path, (err: Error | null, data: ffmpeg.FfprobeData) => (err ? reject(err) : resolve(data as unknown as ProbeData)));
+  });
+}
+
+/**
+ * One frame of a file at `offsetSec` (input seek: the first frame at or after it), through
+ * `filter` (e.g. the daemon's scale), as a JPEG or PNG file at `outFile`.
+ */
+export function extractFrame(input: string, offsetSec: number, outFile: string, filter?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cmd = ffmpeg(input)
+      .inputOptions(['-hide_banner', '-nostdin', '-ss', offsetSec.toFixed(6)])
+      .outputOptions(['-map', '0:v:0', '-frames:v', '1', ...(filter ? ['-vf', filter] : []), '-q:v', '2', '-y']);
+    cmd.on('end', () => resolve()).on('error', (err: Error) => reject(err)).save(outFile);
+  });
 }

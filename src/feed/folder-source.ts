@@ -4,7 +4,7 @@
  * mtime and path. With `watch`, the folder is polled for new images.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { CameraConfig } from '../config/schema.js';
 import type { Failure } from './classify.js';
@@ -49,7 +49,7 @@ export async function decodeImage(path: string, maxWidth?: number): Promise<Omit
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
-  return { width: info.width, height: info.height, data, ts: Math.round(st.mtimeMs), source: path };
+  return { width: info.width, height: info.height, data, ts: Math.round(st.mtimeMs), source: resolve(path), timeSource: 'mtime', still: true };
 }
 
 async function listFolder(dir: string): Promise<string[] | Failure> {

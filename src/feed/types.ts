@@ -1,5 +1,6 @@
 /** Shapes shared by the feed stage and its consumers (the daemon, `faceidx status`, `faceidx probe`). */
 import type { ErrorCode } from '../errors.js';
+import type { TimeSource } from './footage-time.js';
 
 export type FeedKind = 'file' | 'folder' | 'rtsp' | 'http';
 
@@ -13,12 +14,18 @@ export interface Frame {
   width: number;
   height: number;
   data: Buffer;
-  /** ms since the epoch: wall clock for live streams; start time + position for files; mtime for images. */
+  /** ms since the epoch: wall clock for live streams; footage start + offset for files; mtime for images. */
   ts: number;
   /** Seconds since the feed's start (files, streams); the image index for folders. */
   pos: number;
-  /** Image file path (folders only). */
+  /** A still image (folder feeds): its faces never continue a track of another image. */
+  still?: boolean;
+  /** The video file (files) or image file (folders), absolute where the camera url is; none for live streams. */
   source?: string;
+  /** Files: the frame's index in the source (offset x the stream's frame rate). */
+  frameIndex?: number;
+  /** Which clock `ts` comes from (see footage-time.ts). */
+  timeSource?: TimeSource;
 }
 
 /**

@@ -1,9 +1,11 @@
 /** One ffmpeg run over a video file or a live stream: exact frames with their times. */
 import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CameraConfig } from '../config/schema.js';
 import { classifyFailure, truncatedFile, type Failure } from './classify.js';
 import { decodeSpec } from './ffmpeg-args.js';
-import { startDecoder, type Decoder, type DecoderExit } from './ffmpeg.js';
+import { probeMedia, startDecoder, type Decoder, type DecoderExit } from './ffmpeg.js';
+import { fileStartTime, frameIndexAt, mediaFacts, type MediaFacts, type TimeSource } from './footage-time.js';
 import { FrameAssembler, parseShowinfo, type RawFrame } from './frame-assembler.js';
 import { localPath } from './kind.js';
 import type { RunEnd, RunSink, SourceRun } from './source.js';
@@ -23,18 +25,32 @@ const missing = (cause: string, retry: boolean): Failure => ({
   retry,
 });
 
-/** A file's start time: the config's startTime, else its modification time; or why it cannot be read. */
-async function fileStart(camera: CameraConfig): Promise<number | Failure> {
+/** A file's footage start (creation_time, startTime or mtime) and frame rate; or why it cannot be read. */
+async function fileStart(camera: CameraConfig): Promise<FileStart | Failure> {
+  const path = localPath(camera.url);
+  let mtimeMs: number;
   try {
-    const st = await stat(localPath(camera.url));
+    const st = await stat(path);
     if (!st.isFile()) return missing('not a regular file', false);
     if (st.size === 0) return missing('the file is empty', false);
-    return camera.startTime ? Date.parse(camera.startTime) : st.mtimeMs;
+    mtimeMs = st.mtimeMs;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return missing('no such file', true);
     return missing(code === 'EACCES' ? 'permission denied' : `cannot read the file (${code ?? String(err)})`, true);
   }
+  // An unreadable container is reported by the decoder run itself; here it only means no tags.
+  const facts = await probeMedia(path).then(mediaFacts, (): MediaFacts => ({}));
+  const start = fileStartTime(facts, camera.startTime, mtimeMs);
+  return { ms: start.ms, timeSource: start.source, frameRate: facts.frameRate, path: resolve(path) };
+}
+
+interface FileStart {
+  ms: number;
+  timeSource: TimeSource;
+  frameRate: number | undefined;
+  /** Absolute path (stored with each sighting, for export). */
+  path: string;
 }
 
 /** "moov atom not found" on a file that is no MP4 at all (no ftyp box) means it is not a video. */
@@ -83,11 +99,11 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
   let stopped = false;
   let paused = false;
   const ended = (async (): Promise<RunEnd> => {
-    let startMs = 0;
+    let file: FileStart | undefined;
     if (opts.kind === 'file') {
       const start = await fileStart(camera);
-      if (typeof start !== 'number') return { kind: 'failed', failure: start };
-      startMs = start;
+      if ('code' in start) return { kind: 'failed', failure: start };
+      file = start;
     }
     if (stopped) return { kind: 'killed' };
     const seekSec = opts.kind === 'file' ? (opts.seekSec ?? 0) : 0;
@@ -100,10 +116,15 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
         const pts = f.ptsTime ?? count / camera.fps;
         count++;
         if (textInput) return;
-        const live = opts.kind !== 'file';
         const now = Date.now();
-        const pos = live ? (now - opts.liveEpochMs) / 1000 : seekSec + pts;
-        sink.frame({ width: f.width, height: f.height, data: f.data, pos, ts: live ? now : Math.round(startMs + pos * 1000) });
+        const img = { width: f.width, height: f.height, data: f.data };
+        if (!file) {
+          sink.frame({ ...img, pos: (now - opts.liveEpochMs) / 1000, ts: now, timeSource: 'receive' });
+          continue;
+        }
+        const pos = seekSec + pts;
+        const frameIndex = frameIndexAt(pos, file.frameRate);
+        sink.frame({ ...img, pos, ts: Math.round(file.ms + pos * 1000), timeSource: file.timeSource, source: file.path, ...(frameIndex !== undefined ? { frameIndex } : {}) });
       }
     };
     const dec = startDecoder(decodeSpec(camera, input, { kind: opts.kind, seekSec }), {

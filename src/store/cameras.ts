@@ -7,6 +7,8 @@ export interface CameraRow {
   kind: string;
   addedAt: number;
   lastFrameAt: number | null;
+  /** Which clock its faces' times come from (creation_time | startTime | mtime | receive); null before schema 5 or any frame. */
+  timeSource: string | null;
 }
 
 export interface FeedProgress {
@@ -30,13 +32,13 @@ export class CamerasRepository {
 
   async list(): Promise<CameraRow[]> {
     return this.db.all<CameraRow>(
-      'SELECT id, url, kind, added_at AS addedAt, last_frame_at AS lastFrameAt FROM cameras ORDER BY id',
+      'SELECT id, url, kind, added_at AS addedAt, last_frame_at AS lastFrameAt, time_source AS timeSource FROM cameras ORDER BY id',
     );
   }
 
   async get(id: string): Promise<CameraRow | undefined> {
     return this.db.get<CameraRow>(
-      'SELECT id, url, kind, added_at AS addedAt, last_frame_at AS lastFrameAt FROM cameras WHERE id = ?',
+      'SELECT id, url, kind, added_at AS addedAt, last_frame_at AS lastFrameAt, time_source AS timeSource FROM cameras WHERE id = ?',
       [id],
     );
   }
@@ -57,6 +59,11 @@ export class CamerasRepository {
       [id, position, done ? 1 : 0, now],
     );
     await this.db.run('UPDATE cameras SET last_frame_at = ? WHERE id = ?', [now, id]);
+  }
+
+  /** Records which clock the camera's sighting times come from (footage-time.ts). */
+  async setTimeSource(id: string, timeSource: string): Promise<void> {
+    await this.db.run('UPDATE cameras SET time_source = ? WHERE id = ?', [timeSource, id]);
   }
 
   async resetProgress(id: string): Promise<void> {

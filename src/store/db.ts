@@ -95,19 +95,31 @@ export class Database {
         'run the faceidx version that wrote it, or upgrade faceidx',
       );
     }
+    if (this.readonly && (await this.missingMigrations()).length > 0) {
+      throw new FaceidxError(
+        'FACEIDX_DB_OLDER',
+        `${this.file} has schema version ${version}, older than this faceidx reads (${LATEST_VERSION}); read commands never upgrade it`,
+        'start the daemon of this faceidx version once (faceidx run) so it upgrades the store, then try again',
+      );
+    }
+  }
+
+  /** Migrations not recorded in the file (a new file: all of them). */
+  private async missingMigrations(): Promise<number[]> {
+    const table = await this.get<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+    const applied = new Set(table?.n ? (await this.all<{ v: number }>('SELECT version AS v FROM schema_migrations')).map((r) => r.v) : []);
+    return MIGRATIONS.map((m) => m.version).filter((v) => !applied.has(v));
   }
 
   private async migrate(): Promise<void> {
     await this.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
     );
-    // Every migration not recorded yet, not only those above the highest: numbers are reserved
-    // per feature, so a store may hold 4 without 3 and must still get 3.
-    const applied = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
-    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
-      if (applied.has(m.version)) continue;
-      const top = Math.max(m.version, ...applied);
-      applied.add(m.version);
+    // Every migration not yet recorded, in order: branches that add numbers below one already
+    // applied (merged later) still run on stores that have the higher one.
+    const missing = new Set(await this.missingMigrations());
+    for (const m of MIGRATIONS) {
+      if (!missing.has(m.version)) continue;
       await this.transaction(async () => {
         await this.execUnlocked(m.sql);
         await this.runUnlocked('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
@@ -115,7 +127,7 @@ export class Database {
           m.name,
           Date.now(),
         ]);
-        await this.execUnlocked(`PRAGMA user_version = ${top}`);
+        await this.execUnlocked(`PRAGMA user_version = ${Math.max(m.version, await this.schemaVersion())}`);
       });
     }
   }

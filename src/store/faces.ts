@@ -22,12 +22,19 @@ export interface NewFace extends FaceFields {
   thumbnail?: Buffer | undefined;
   /** The face's track (tracks.ts stores faces with their track; null or absent: none). */
   trackId?: number | null | undefined;
+  /** The video or image file the face was seen in (absolute path); none for live streams. */
+  source?: string | undefined;
+  /** Files: the frame's index in the source. */
+  frameIndex?: number | undefined;
 }
 
 export interface FaceRow extends FaceFields {
   id: number;
   /** The face's track (null for faces stored without one). */
   trackId: number | null;
+  /** The video or image file (null for live streams and faces stored before schema 5). */
+  source: string | null;
+  frameIndex: number | null;
 }
 
 export interface FaceVector {
@@ -40,7 +47,7 @@ export interface FaceVector {
 function columns(alias = ''): string {
   const a = alias ? `${alias}.` : '';
   return `${a}id, ${a}camera_id AS cameraId, ${a}ts, ${a}frame_pos AS framePos, ${a}face_idx AS faceIdx,
-    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable, ${a}track_id AS trackId`;
+    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable, ${a}track_id AS trackId, ${a}source, ${a}frame_index AS frameIndex`;
 }
 
 interface RawFace {
@@ -57,6 +64,8 @@ interface RawFace {
   quality: number;
   clusterable: number;
   trackId: number | null;
+  source: string | null;
+  frameIndex: number | null;
 }
 
 function toRow(r: RawFace): FaceRow {
@@ -71,6 +80,8 @@ function toRow(r: RawFace): FaceRow {
     quality: r.quality,
     clusterable: r.clusterable === 1,
     trackId: r.trackId,
+    source: r.source,
+    frameIndex: r.frameIndex,
   };
 }
 
@@ -191,11 +202,12 @@ export class FacesRepository {
 /** Inside a transaction: stores one face; null when it was already stored (same camera, time and position in its frame). */
 export async function insertFaceRow(tx: TxHandle, f: NewFace, now: number): Promise<number | null> {
   const r = await tx.run(
-    `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id, source, frame_index)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
       f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now, f.trackId ?? null,
+      f.source ?? null, f.frameIndex ?? null,
     ],
   );
   return r.changes === 1 ? r.lastID : null;

@@ -169,6 +169,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_deliveries_due ON alert_deliveries(channel, next_attempt_at) WHERE state = 'pending';
     `,
   },
+  {
+    version: 5,
+    name: 'footage time: where each sighting is in its source, and which clock its time comes from',
+    sql: `
+      ALTER TABLE faces ADD COLUMN source TEXT;          -- the video or image file (absolute path); NULL for live streams
+      ALTER TABLE faces ADD COLUMN frame_index INTEGER;  -- files: the frame's index in the source (frame_pos is its offset in seconds)
+      ALTER TABLE cameras ADD COLUMN time_source TEXT;   -- creation_time | startTime | mtime | receive: the clock of its faces' ts
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

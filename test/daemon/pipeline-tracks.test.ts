@@ -44,7 +44,7 @@ async function setup(dir = join(mkdtempSync(join(tmpdir(), 'faceidx-ptracks-')),
   const run = async (i: number, faces: AnalyzedFace[], extra: { width?: number; source?: string } = {}) => {
     next = faces;
     const w = extra.width ?? 320;
-    const frame = { cameraId: 'cam', width: w, height: 180, data: new Uint8Array(w * 180 * 3).fill(90), ts: 1_000_000 + i * 500, pos: i * 0.5, ...(extra.source ? { source: extra.source } : {}) };
+    const frame = { cameraId: 'cam', width: w, height: 180, data: new Uint8Array(w * 180 * 3).fill(90), ts: 1_000_000 + i * 500, pos: i * 0.5, ...(extra.source ? { source: extra.source, still: true } : {}) };
     assert.equal(await pipeline.processFrame(frame), true);
   };
   return { dir, store, pipeline, run, seen };

@@ -1,0 +1,36 @@
+/** The people page's inline script: filter by text and camera, sort by a column (no network, no libraries). */
+export const PEOPLE_SCRIPT = `
+(function () {
+  var body = document.querySelector('#people tbody');
+  var rows = Array.prototype.slice.call(body.rows);
+  var filter = document.getElementById('filter');
+  var camera = document.getElementById('camera');
+  var shown = document.getElementById('shown');
+  function apply() {
+    var q = filter.value.trim().toLowerCase();
+    var cam = camera.value;
+    var n = 0;
+    rows.forEach(function (r) {
+      var ok = (!q || r.textContent.toLowerCase().indexOf(q) >= 0) && (!cam || (' ' + r.dataset.cameras + ' ').indexOf(' ' + cam + ' ') >= 0);
+      r.style.display = ok ? '' : 'none';
+      if (ok) n++;
+    });
+    shown.textContent = String(n);
+  }
+  var dir = {};
+  function sortBy(key) {
+    dir[key] = -(dir[key] || (key === 'label' ? -1 : 1));
+    var d = dir[key];
+    rows.sort(function (a, b) {
+      if (key === 'label') return d * a.cells[2].textContent.localeCompare(b.cells[2].textContent);
+      return d * (Number(a.dataset[key]) - Number(b.dataset[key]));
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  filter.addEventListener('input', apply);
+  camera.addEventListener('change', apply);
+  document.querySelectorAll('th.sort').forEach(function (th) {
+    th.addEventListener('click', function () { sortBy(th.dataset.key); });
+  });
+})();
+`;

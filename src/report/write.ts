@@ -1,0 +1,134 @@
+/**
+ * Writes a report folder (I/O): checks the folder, reads the store, renders every page model
+ * with its template and copies the thumbnails the pages show as JPEG files next to them (so the
+ * folder opens from a USB stick; no page embeds images). Files 0600, folders 0700: they hold faces.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FaceidxError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { ReportReader, type ReportFace, type ReportFilter } from '../store/report.js';
+import { indexReport, overviewModel, peopleModel, type FaceRef, type ReportIndex } from './model.js';
+import { nearestPeople } from './neighbours.js';
+import { cameraHtml, overviewHtml, peopleHtml, personHtml } from './pages.js';
+import { cameraPageModels, personPageModel } from './person-model.js';
+import { MARKER_FILE, REPORT_DIRS, REPORT_FILES, cameraHref, personHref } from './paths.js';
+
+export interface WriteReportOptions {
+  out: string;
+  force?: boolean;
+  filter?: ReportFilter;
+  configPath: string;
+  now?: number;
+}
+
+export interface ReportResult {
+  people: number;
+  pages: number;
+  images: number;
+  /** Bytes of every file written. */
+  bytes: number;
+  largestPage: { file: string; bytes: number };
+}
+
+/** Faces per person used for candidate merges (their best by quality). */
+const SAMPLE_FACES = 8;
+
+/** What an output folder of ours holds: its marker file, folders and files (removed before a new one is written). */
+export interface OwnedLayout {
+  marker: string;
+  dirs: readonly string[];
+  files: readonly string[];
+  what: string;
+}
+
+export const REPORT_LAYOUT: OwnedLayout = { marker: MARKER_FILE, dirs: REPORT_DIRS, files: REPORT_FILES, what: 'faceidx report' };
+
+/** Empties a previous output of ours, accepts a new or empty folder; refuses anything else unless forced. */
+export async function prepareFolder(out: string, force: boolean, layout: OwnedLayout = REPORT_LAYOUT): Promise<void> {
+  if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) {
+      throw new FaceidxError('FACEIDX_USAGE', `${out} exists and is not a folder`, 'choose another --out folder');
+    }
+    const entries = await readdir(out);
+    if (entries.includes(layout.marker)) {
+      for (const name of [...layout.dirs, ...layout.files]) await rm(join(out, name), { recursive: true, force: true });
+    } else if (entries.length > 0 && !force) {
+      throw new FaceidxError(
+        'FACEIDX_USAGE',
+        `${out} exists, is not empty and is not a ${layout.what} (no ${layout.marker} in it); nothing was written`,
+        'choose a new or empty --out folder, or pass --force to write into it anyway',
+      );
+    }
+  }
+  for (const dir of ['', ...layout.dirs]) await mkdir(join(out, dir), { recursive: true, mode: 0o700 });
+}
+
+async function sampleDescriptors(reader: ReportReader, ix: ReportIndex): Promise<Map<number, Float32Array[]>> {
+  const picks = new Map<number, ReportFace[]>();
+  for (const [id, faces] of ix.facesByPerson) {
+    if (!ix.people.has(id)) continue;
+    const usable = faces.filter((f) => f.clusterable);
+    picks.set(id, (usable.length ? usable : faces).slice().sort((a, b) => b.quality - a.quality).slice(0, SAMPLE_FACES));
+  }
+  const vectors = await reader.descriptors([...picks.values()].flat().map((f) => f.id));
+  return new Map([...picks].map(([id, faces]) => [id, faces.map((f) => vectors.get(f.id)!).filter(Boolean)]));
+}
+
+class Output {
+  readonly result: ReportResult = { people: 0, pages: 0, images: 0, bytes: 0, largestPage: { file: '', bytes: 0 } };
+  readonly images = new Set<number>();
+
+  constructor(private readonly out: string) {}
+
+  async page(file: string, html: string, faces: ReadonlyArray<FaceRef | null> = []): Promise<void> {
+    for (const f of faces) if (f?.img) this.images.add(f.faceId);
+    const bytes = Buffer.byteLength(html);
+    await writeFile(join(this.out, file), html, { mode: 0o600 });
+    this.result.pages++;
+    this.result.bytes += bytes;
+    if (bytes > this.result.largestPage.bytes) this.result.largestPage = { file, bytes };
+  }
+}
+
+async function writePeoplePages(o: Output, ix: ReportIndex): Promise<void> {
+  for (const id of ix.people.keys()) {
+    for (let page = 1, pages = 1; page <= pages; page++) {
+      const m = personPageModel(ix, id, page)!;
+      pages = m.pages;
+      await o.page(personHref(id, page), personHtml(m), [...(page === 1 ? m.best : []), ...m.sightings, ...(page === 1 ? m.neighbours.map((n) => n.best) : [])]);
+    }
+  }
+}
+
+/** Writes the whole report into `opts.out`. */
+export async function writeReport(store: Store, opts: WriteReportOptions): Promise<ReportResult> {
+  const filter = opts.filter ?? {};
+  const reader = new ReportReader(store.db);
+  const cameras = await reader.cameras();
+  if (filter.camera !== undefined && !cameras.some((c) => c.id === filter.camera)) {
+    throw new FaceidxError('FACEIDX_NOT_FOUND', `no camera ${filter.camera} in the store (cameras: ${cameras.map((c) => c.id).join(', ') || 'none'})`, 'pass a camera id from faceidx status');
+  }
+  await prepareFolder(opts.out, opts.force ?? false);
+  const base = { generatedAt: opts.now ?? Date.now(), filter, configPath: opts.configPath, schema: await reader.schema(), cameras, people: await reader.people(), faces: await reader.faces(filter) };
+  const pre = indexReport({ ...base, neighbours: new Map() });
+  const ix = indexReport({ ...base, neighbours: nearestPeople(await sampleDescriptors(reader, pre)) });
+  const o = new Output(opts.out);
+  const people = peopleModel(ix);
+  await o.page('index.html', overviewHtml(overviewModel(ix)));
+  await o.page('people.html', peopleHtml(people, ix.input.schema.tracks, ix.input.schema.identified), people.map((p) => p.best));
+  await writePeoplePages(o, ix);
+  for (const cam of ix.cameraById.values()) {
+    for (const m of cameraPageModels(ix, cam.id)) await o.page(cameraHref(cam.slug, m.page), cameraHtml(m), m.visits.map((v) => v.best));
+  }
+  await reader.eachThumbnail([...o.images], async (id, jpeg) => {
+    await writeFile(join(opts.out, 'img', `${id}.jpg`), jpeg, { mode: 0o600 });
+    o.result.images++;
+    o.result.bytes += jpeg.length;
+  });
+  o.result.people = people.length;
+  const marker = { faceidx: 'report', version: 1, generatedAt: new Date(base.generatedAt).toISOString(), filter, ...o.result };
+  await writeFile(join(opts.out, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`, { mode: 0o600 });
+  return o.result;
+}
