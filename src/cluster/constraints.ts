@@ -10,6 +10,11 @@
  * - A cannot-link pair inside one must-link group is dropped (must-link wins); pairs naming a
  *   face the graph does not hold are ignored; a face cannot-linked to itself is ignored.
  * - Partners are symmetric: b is a partner of a exactly when a is one of b.
+ * - `add` extends the constraints in place with more pairs (faces that just arrived: a face
+ *   track's next face, the other faces of its frame) and gives the same result as `fromPairs`
+ *   over all the pairs, except that a cannot-link pair already recorded between two nodes that
+ *   a later must-link puts in one group stays recorded (it is then ignored: a node never bars
+ *   its own group's label, see incremental.ts).
  */
 import { UnionFind } from './union-find.js';
 
@@ -57,6 +62,55 @@ export class Constraints {
       (partners.get(nb) ?? partners.set(nb, []).get(nb)!).push(na);
     }
     return new Constraints(groups, partners);
+  }
+
+  /** Adds pairs in place (see the contract); returns the nodes whose constraints changed. */
+  add(pairs: ConstraintPairs, nodeOf: (faceId: number) => number | undefined): number[] {
+    const touched = new Set<number>();
+    for (const [a, b] of pairs.mustLink) {
+      const na = nodeOf(a);
+      const nb = nodeOf(b);
+      if (na === undefined || nb === undefined || na === nb) continue;
+      const ga = this.groups.get(na) ?? [na];
+      const gb = this.groups.get(nb) ?? [nb];
+      if (ga === gb) continue;
+      const members = [...ga, ...gb].sort((x, y) => x - y);
+      for (const m of members) {
+        this.groups.set(m, members);
+        touched.add(m);
+      }
+    }
+    for (const [a, b] of pairs.cannotLink) {
+      const na = nodeOf(a);
+      const nb = nodeOf(b);
+      if (na === undefined || nb === undefined || na === nb) continue;
+      const ga = this.groups.get(na);
+      if (ga !== undefined && ga === this.groups.get(nb)) continue;
+      if (this.partnersOf(na).includes(nb)) continue;
+      (this.partners.get(na) ?? this.partners.set(na, []).get(na)!).push(nb);
+      (this.partners.get(nb) ?? this.partners.set(nb, []).get(nb)!).push(na);
+      touched.add(na).add(nb);
+    }
+    return [...touched];
+  }
+
+  /** Forgets a removed node: it leaves its group and its partners' lists. */
+  drop(node: number): void {
+    const g = this.groups.get(node);
+    if (g !== undefined) {
+      const rest = g.filter((m) => m !== node);
+      for (const m of rest) {
+        if (rest.length > 1) this.groups.set(m, rest);
+        else this.groups.delete(m);
+      }
+      this.groups.delete(node);
+    }
+    for (const p of this.partners.get(node) ?? []) {
+      const list = this.partners.get(p)!.filter((x) => x !== node);
+      if (list.length > 0) this.partners.set(p, list);
+      else this.partners.delete(p);
+    }
+    this.partners.delete(node);
   }
 
   /** Members of a node's must-link group (ascending), or undefined. */

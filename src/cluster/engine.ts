@@ -92,12 +92,21 @@ export class ClusterEngine {
     if (node === undefined) return [];
     const nbrs = this.s.graph.removeFace(faceId);
     this.s.labels.unplace(node);
+    this.s.constraints.drop(node);
     return nbrs;
   }
 
   /** Replaces the constraints, given as face-id pairs (see constraints.ts). */
   setConstraints(mustLink: readonly Pair[], cannotLink: readonly Pair[]): void {
     this.s.constraints = Constraints.fromPairs({ mustLink, cannotLink }, (id) => this.s.graph.node(id));
+  }
+
+  /**
+   * Adds constraints in place, given as face-id pairs (see constraints.ts `add`); returns the
+   * nodes whose constraints changed (seeds for `settle`).
+   */
+  addConstraints(mustLink: readonly Pair[], cannotLink: readonly Pair[]): number[] {
+    return this.s.constraints.add({ mustLink, cannotLink }, (id) => this.s.graph.node(id));
   }
 
   /** Nodes under a constraint (seeds for `settle` after `setConstraints`). */

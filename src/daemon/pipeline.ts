@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
 import type { Store, NewFace } from '../store/index.js';
 import type { Frame } from '../feed/types.js';
+import type { PeopleFace } from '../people/video.js';
 import type { FaceResult } from '../faces/types.js';
 import type { GateInput } from '../faces/quality.js';
 import { faceThumbnail } from './thumbnail.js';
@@ -35,7 +36,7 @@ export interface Analyzer {
 
 /** The people stage (src/people): indexes and clusters faces just stored. */
 export interface PeopleLike {
-  addFaces(faces: Array<{ id: number; descriptor: Float32Array }>): Promise<Map<number, number>>;
+  addFaces(faces: PeopleFace[]): Promise<Map<number, number>>;
 }
 
 /** The quality gate (src/faces/quality.ts): may this face be clustered, and its stored quality number. */
@@ -198,22 +199,16 @@ export class Pipeline {
       log.error({ camera: frame.cameraId, err: (err as Error).message, faces: records.length }, 'could not store the faces of a frame; they are dropped, the feed goes on');
       return false;
     }
-    const ids = tracked.faceIds;
-    const fresh: Array<{ id: number; descriptor: Float32Array }> = [];
-    records.forEach((r, i) => {
-      const id = ids[i];
-      if (id === null || id === undefined) {
-        this.counters.duplicates++;
-        return;
-      }
+    this.counters.duplicates += tracked.faceIds.filter((id) => id === null || id === undefined).length;
+    for (const f of tracked.faces) {
       this.counters.facesStored++;
-      if (r.clusterable) {
-        this.counters.facesClusterable++;
-        fresh.push({ id, descriptor: r.descriptor });
-      } else {
-        this.counters.facesGated++;
-      }
-    });
+      if (f.clusterable) this.counters.facesClusterable++;
+      else this.counters.facesGated++;
+    }
+    // Every stored face goes to the people core with its track and frame: faces under the gate
+    // follow their track's person without pulling people together (src/people/video.ts).
+    const frameKey = `${frame.cameraId}@${frame.ts}@${frame.pos}`;
+    const fresh = tracked.faces.map((f) => ({ id: f.id, descriptor: f.descriptor, clusterable: f.clusterable, trackId: f.trackId, frame: frameKey }));
     if (fresh.length > 0) await people.addFaces(fresh);
     await this.notify({ cameraId: frame.cameraId, ts: frame.ts, pos: frame.pos, ...tracked });
     return true;

@@ -19,6 +19,7 @@ import { FaceGraph } from './face-graph.js';
 import { loadGraph, saveGraph } from './graph-file.js';
 import { syncIndex } from './index-sync.js';
 import { persistJournal } from './persist.js';
+import { storedSightings, TrackLinks, videoConstraints, type PeopleFace } from './video.js';
 
 /** Cannot-link partners recorded per "not this person" (the person's faces nearest first). */
 const MAX_CANNOT = 50;
@@ -48,7 +49,7 @@ export interface CoreOptions {
   log: Logger;
   /** Where the index and graph files live; default storage.dir; null: in memory, never saved. */
   dir?: string | null;
-  /** Constraint sources (default: the user's table only). */
+  /** Constraint sources (default: the user's table and video, see video.ts). */
   constraints?: readonly ConstraintSource[];
 }
 
@@ -56,13 +57,16 @@ export class PeopleCore {
   private queue: Promise<unknown> = Promise.resolve();
   private savedAt = Date.now();
   private readonly sources: readonly ConstraintSource[];
+  /** Faces in the graph that are not in the index: tracked faces under the gate (video.ts). */
+  private readonly sightings = new Set<number>();
+  private readonly tracks = new TrackLinks();
 
   private constructor(
     private readonly opts: CoreOptions,
     readonly faces: FaceGraph,
     private readonly dir: string | null,
   ) {
-    this.sources = opts.constraints ?? [userConstraints];
+    this.sources = opts.constraints ?? [userConstraints, videoConstraints];
   }
 
   static async open(opts: CoreOptions): Promise<PeopleCore> {
@@ -101,17 +105,24 @@ export class PeopleCore {
   private lostFaces(): number[] {
     const g = this.engine.graph;
     const gone: number[] = [];
-    for (let i = 0; i < g.n; i++) if (g.alive[i] && !this.faces.index.has(g.faceIds[i]!)) gone.push(g.faceIds[i]!);
+    for (let i = 0; i < g.n; i++) {
+      const id = g.faceIds[i]!;
+      if (g.alive[i] && !this.faces.index.has(id) && !this.sightings.has(id)) gone.push(id);
+    }
     return gone;
   }
 
   /** Brings the graph in line with the index, then loads labels and constraints. */
   private async catchUp(): Promise<void> {
     const { index } = this.faces;
+    for (const id of await storedSightings(this.store)) this.sightings.add(id);
     const gone = this.lostFaces();
     for (const id of gone) this.engine.removeFace(id);
     const missing = (await this.store.faces.ids(true)).filter((id) => index.has(id) && this.engine.graph.node(id) === undefined);
     await this.faces.link(missing.map((id) => ({ id, descriptor: index.vector(id)! })));
+    const unplaced = [...this.sightings].filter((id) => this.engine.graph.node(id) === undefined);
+    await this.faces.place(unplaced.map((id) => ({ id, descriptor: new Float32Array(0), edges: false, label: 0 })));
+    missing.push(...unplaced);
     this.engine.loadLabels(await this.store.people.assignments());
     await this.loadConstraints();
     if (missing.length > 0 || gone.length > 0) {
@@ -127,14 +138,33 @@ export class PeopleCore {
     this.engine.setConstraints(mustLink, cannotLink);
   }
 
-  /** Faces just stored (clusterable ones): see index.ts. */
-  addFaces(faces: readonly FaceVector[]): Promise<Map<number, number>> {
+  /** Faces just stored: see index.ts and video.ts. */
+  addFaces(faces: readonly PeopleFace[]): Promise<Map<number, number>> {
     return this.serial(async () => {
-      await this.faces.insert(faces);
+      const tracked = faces.filter((f) => f.trackId !== null && f.trackId !== undefined);
+      await this.faces.insert(faces.filter((f) => !tracked.includes(f) && f.clusterable !== false));
+      if (tracked.length > 0) await this.addTracked(tracked);
       await persistJournal(this.engine, this.store);
       if (Date.now() - this.savedAt > SAVE_EVERY_MS) await this.saveGraph();
-      return new Map(faces.map((f) => [f.id, this.engine.labelOf(f.id)!]));
+      return new Map(faces.flatMap((f) => (this.engine.graph.node(f.id) === undefined ? [] : [[f.id, this.engine.labelOf(f.id)!] as const])));
     });
+  }
+
+  /**
+   * Tracked faces: each starts with its track's label, gets its video constraints (the track's
+   * previous face, the other faces of its frame), then labels settle around them.
+   */
+  private async addTracked(faces: readonly PeopleFace[]): Promise<void> {
+    const labelOf = (f: PeopleFace) => {
+      const prev = this.tracks.lastFace(f.trackId);
+      return prev === undefined ? undefined : this.engine.labelOf(prev);
+    };
+    const seeds = await this.faces.place(faces.map((f) => ({ id: f.id, descriptor: f.descriptor, edges: f.clusterable !== false, label: labelOf(f) })));
+    const { mustLink, cannotLink } = this.tracks.pairsFor(faces);
+    seeds.push(...this.engine.addConstraints(mustLink, cannotLink));
+    this.tracks.record(faces);
+    for (const f of faces) if (f.clusterable === false) this.sightings.add(f.id);
+    this.engine.settle(seeds);
   }
 
   /** Full re-cluster: see index.ts. */
@@ -174,6 +204,7 @@ export class PeopleCore {
 
   /** Faces already deleted from the store leave the index and the graph. */
   private async dropDeleted(faceIds: number[]): Promise<void> {
+    for (const id of faceIds) this.sightings.delete(id);
     await this.removeNow(faceIds, () => this.faces.drop(faceIds));
     // The store moved the merges and cannot-links of these faces to faces that stay.
     await this.loadConstraints();

@@ -82,6 +82,19 @@ export class FaceGraph {
     await sliced(faces, (f) => this.engine.addFace(f.id, this.hits(f.descriptor), 0));
   }
 
+  /**
+   * Puts faces in the graph without clustering them (the caller settles the returned seeds):
+   * a face with `edges` is indexed and linked to its nearest neighbours, one without is a
+   * sighting (no index entry, no edge: it follows its must-link group). `label`: its starting
+   * label (default a fresh temporary one).
+   */
+  async place(faces: ReadonlyArray<FaceVector & { edges: boolean; label?: number | undefined }>): Promise<number[]> {
+    await this.indexFresh(faces.filter((f) => f.edges));
+    const seeds: number[] = [];
+    await sliced(faces, (f) => seeds.push(...this.engine.addFace(f.id, f.edges ? this.hits(f.descriptor) : [], f.label)));
+    return seeds;
+  }
+
   /** Hides faces from the index and drops them from the graph; returns their former neighbours (seeds for `settle`). */
   drop(faceIds: readonly number[]): number[] {
     this.index.remove(faceIds);

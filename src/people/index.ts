@@ -34,6 +34,7 @@ import { PeopleCore, type CoreOptions } from './core.js';
 
 export { PeopleCore, userConstraints, type ConstraintSource, type CoreOptions, type ReclusterResult } from './core.js';
 export { applyRequest } from './apply.js';
+export { TrackLinks, videoConstraints, type PeopleFace } from './video.js';
 export { FaceGraph, engineOptions, type ClusteringSettings } from './face-graph.js';
 export { GRAPH_FILE } from './graph-file.js';
 export { labelPerson } from './labels.js';

@@ -5,9 +5,10 @@
  *  - cannotLinks(): every pair of faces seen in one frame (same camera and ts and frame
  *    position), as [smaller id, larger id], sorted; two faces of one frame are two people. Every
  *    face counts, clusterable or not (the caller keeps the pairs it can use).
- *  - mustLinkGroups(): per track, the ids of its clusterable faces (ascending), for tracks with
- *    two or more of them, sorted by their first id; faces without a track (null) are in no group.
- *    Faces that did not pass the quality gate are left out, so they never pull people together.
+ *  - mustLinkGroups(): per track, the ids of its faces (ascending), for tracks with two or more
+ *    of them, sorted by their first id; faces without a track (null) are in no group. Faces
+ *    under the quality gate are in their track's group: the people core gives them no graph
+ *    edge, so they follow their track's person and never pull people together.
  *  - A track never holds two faces of one frame (the tracker's contract); if the input says
  *    otherwise, the cannot-link wins: such a group is split so no group holds a cannot-link pair.
  */
@@ -42,7 +43,7 @@ export function cannotLinks(faces: readonly ConstraintFace[]): Array<[number, nu
 export function mustLinkGroups(faces: readonly ConstraintFace[]): number[][] {
   const byTrack = new Map<number, ConstraintFace[]>();
   for (const f of faces) {
-    if (f.trackId === null || !f.clusterable) continue;
+    if (f.trackId === null) continue;
     const list = byTrack.get(f.trackId);
     if (list) list.push(f);
     else byTrack.set(f.trackId, [f]);

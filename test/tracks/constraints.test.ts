@@ -11,9 +11,9 @@ test('cannot-links: every pair of faces of one frame (same camera, time and posi
   assert.deepEqual(cannotLinks([f(9, 'a', 5, 1)]), []);
 });
 
-test('must-link groups: a track\'s clusterable faces, tracks of one clusterable face and faces without a track left out', () => {
+test('must-link groups: all faces of a track (gated ones too), tracks of one face and faces without a track left out', () => {
   const faces = [f(1, 'a', 1000, 10), f(2, 'a', 2000, 10), f(3, 'a', 3000, 10, false), f(4, 'a', 1000, 11), f(5, 'a', 2000, 11, false), f(6, 'a', 4000, null), f(7, 'a', 5000, null), f(8, 'b', 1000, 12), f(9, 'b', 2000, 12)];
-  assert.deepEqual(mustLinkGroups(faces), [[1, 2], [8, 9]]);
+  assert.deepEqual(mustLinkGroups(faces), [[1, 2, 3], [4, 5], [8, 9]]);
 });
 
 test('a group never holds a cannot-link pair, even from a track that holds two faces of one frame', () => {
