@@ -23,10 +23,12 @@ export interface PersonJson {
   cameras: string[];
   firstSeen: string | null;
   lastSeen: string | null;
+  /** Face tracks holding the person's faces (one per pass through a camera). */
+  tracks: number;
 }
 
 export function personJson(p: PersonSummary): PersonJson {
-  return { id: p.id, label: p.label, faces: p.faces, cameras: p.cameras, firstSeen: isoTime(p.firstSeen), lastSeen: isoTime(p.lastSeen) };
+  return { id: p.id, label: p.label, faces: p.faces, cameras: p.cameras, firstSeen: isoTime(p.firstSeen), lastSeen: isoTime(p.lastSeen), tracks: p.tracks };
 }
 
 export function peopleTable(people: readonly PersonSummary[]): string {
@@ -46,7 +48,7 @@ export function registerPeopleCommand(program: Command, setExit: (code: number) 
   const cmd = program
     .command('people')
     .description('List the people seen: id, label, faces, cameras, first and last seen (times in UTC).')
-    .option('--json', 'print JSON: [{"id","label","faces","cameras","firstSeen","lastSeen"}] with ISO 8601 times')
+    .option('--json', 'print JSON: [{"id","label","faces","cameras","firstSeen","lastSeen","tracks"}] with ISO 8601 times')
     .option('--min-faces <n>', 'only people with at least n faces (default: clustering.minFaces)', parseIntOption('--min-faces'))
     .option('--camera <id>', 'only people seen on this camera (counts still cover every camera)')
     .option('--since <time>', 'only people seen since an ISO time or a duration ago (30m, 2h, 7d)')

@@ -186,37 +186,64 @@ export const configSchema = z.strictObject({
       weight: z.enum(['linear', 'gaussian', 'binary']).default('linear'),
     })
     .prefault({}),
+  /**
+   * Face tracks (src/tracks): each camera's faces linked frame to frame, one track per person
+   * passing through. Defaults measured with scripts/tracks-study.ts on the six Intel clips and
+   * the 14 talking-head clips at 1, 2 and 4 fps (SSD cascade; README "Face tracks").
+   */
   tracks: z
     .strictObject({
-      /** A track ends when its face was not seen for longer than this (frame time). */
+      /**
+       * A track ends when its face was not seen for longer than this (frame time). 1 s broke
+       * more tracks (34 against 31 at 1 fps, 42 against 41 at 4 fps); 2-5 s gave the same
+       * tracks: 3 s lets a 1 fps camera miss two detections in a row.
+       */
       maxGap: duration.default(3000),
       /**
        * Largest move of a face between two analysed frames, in face heights per second of gap,
        * measured from where its track's constant velocity puts it (never under one face height).
+       * The clips move at most 2.3 face heights per second (median 0.1); 2, 4 and 8 gave the same
+       * tracks. 4 leaves room for people walking across the view.
        */
       maxMove: z.number().positive().max(100).default(4),
       /**
        * Descriptor distance to the track's aggregate above which a face does not continue the
-       * track (the track splits: it ends, the face starts a new one). Smaller faces get a looser
-       * limit (see descriptorHeight).
+       * track: it starts a new one (the track splits there; one odd face does not end the old
+       * track). Smaller faces get a looser limit (descriptorHeight). 0.35/0.4/0.45/0.5/0.55/0.6
+       * gave 98/65/52/41/39/38 tracks at 4 fps for the 23 people-in-a-shot the detector found,
+       * with no track taking two people at any value; 0.5 is the clustering threshold: a face
+       * further than that from its own track is no evidence of the same person.
        */
-      maxDistance: z.number().gt(0).max(2).default(0.4),
+      maxDistance: z.number().gt(0).max(2).default(0.5),
       /**
        * Face height (px) from which the descriptor counts fully in linking; its weight falls
-       * linearly to 0 at half this height, where faces link by position alone.
+       * linearly to 0 at half this height, where faces link by position alone. Consecutive
+       * 25 px faces of one seated person are 0.4-0.7 apart (the descriptor says nothing there),
+       * 60 px and larger ones 0.25 (median). 30/60/100 gave 41/41/40 tracks.
        */
       descriptorHeight: z.number().min(0).max(1000).default(60),
       /**
-       * A scene cut ends every track of the camera: this fraction (0-1) of a 64x36 grid of grey
-       * block means changed by 32 levels or more since the camera's previous frame. 0 turns it off.
+       * A scene cut ends every track of the camera: the frame's 64x36 grid of grey block means
+       * correlates less than this with the camera's previous frame (a shot change, a camera
+       * turned or moved). The four shot changes of the Hamilton clip correlate 0.01-0.18;
+       * frames within one shot 0.32 (hand-held pan) to 1, talking heads at 1 fps 0.44 or more.
+       * 0 turns it off.
        */
-      sceneCut: z.number().min(0).max(1).default(0.5),
-      /** A track's descriptor for matching is the quality-weighted mean of this many of its best faces. */
+      sceneCut: z.number().min(0).max(1).default(0.25),
+      /**
+       * A track's descriptor for matching is the quality-weighted mean of this many of its best
+       * faces. 1/3/5/10 gave 45/43/41/41 tracks at 4 fps: 5 is where averaging stops helping.
+       */
       bestFaces: z.number().int().min(1).max(100).default(5),
-      /** Track quality: box height (px) that earns full size credit. */
+      /** Track quality: box height (px) that earns full size credit (twice quality.minFaceHeight). */
       goodHeight: z.number().min(13).max(2000).default(80),
-      /** Track quality: sharpness (variance of the Laplacian on the aligned chip) that earns half credit. */
-      sharpnessHalf: z.number().min(0).default(50),
+      /**
+       * Track quality: sharpness (variance of the Laplacian on the aligned chip) that earns half
+       * credit. Faces measure 30-440 (p10-p90) in the talking-head videos, 0-17 in the 256-colour
+       * Intel GIFs; at 20 the clearly blurred faces of a talking-head clip (sharpness 6) count a
+       * quarter and ordinary video faces 0.9 or more.
+       */
+      sharpnessHalf: z.number().min(0).default(20),
     })
     .prefault({}),
   retention: z

@@ -9,6 +9,8 @@ export interface PersonSummary {
   cameras: string[];
   firstSeen: number | null;
   lastSeen: number | null;
+  /** Face tracks holding the person's faces. */
+  tracks: number;
 }
 
 export interface PersonFilter {
@@ -123,9 +125,9 @@ export class PeopleRepository {
       having.push('max(f.ts) >= ?');
       params.push(filter.since);
     }
-    const rows = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null }>(
+    const rows = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number }>(
       `SELECT p.id, l.name AS label, count(f.id) AS faces, group_concat(DISTINCT f.camera_id) AS cameras,
-              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen
+              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks
        FROM people p
        LEFT JOIN labels l ON l.person_id = p.id
        LEFT JOIN face_person fp ON fp.person_id = p.id
@@ -140,9 +142,9 @@ export class PeopleRepository {
   }
 
   async get(id: number): Promise<PersonSummary | undefined> {
-    const all = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null }>(
+    const all = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number }>(
       `SELECT p.id, l.name AS label, count(f.id) AS faces, group_concat(DISTINCT f.camera_id) AS cameras,
-              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen
+              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks
        FROM people p LEFT JOIN labels l ON l.person_id = p.id
        LEFT JOIN face_person fp ON fp.person_id = p.id LEFT JOIN faces f ON f.id = fp.face_id
        WHERE p.id = ? AND p.retired_at IS NULL GROUP BY p.id`,

@@ -156,6 +156,18 @@ export class TracksRepository {
     return rows.map(toRow);
   }
 
+  /**
+   * What the video constraints need of every stored face (src/tracks/constraints.ts), in id
+   * order, `limit` at a time after `afterId`.
+   */
+  async constraintFaces(afterId = 0, limit = -1): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number | null; clusterable: boolean }>> {
+    const rows = await this.db.all<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number | null; clusterable: number }>(
+      `SELECT id, camera_id AS cameraId, ts, frame_pos AS framePos, track_id AS trackId, clusterable FROM faces WHERE id > ? ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
+    return rows.map((r) => ({ ...r, clusterable: r.clusterable === 1 }));
+  }
+
   async count(): Promise<{ tracks: number; open: number; identifiable: number }> {
     const r = await this.db.get<{ tracks: number; open: number | null; identifiable: number | null }>(
       'SELECT count(*) AS tracks, sum(closed_at IS NULL) AS open, sum(identifiable) AS identifiable FROM tracks',

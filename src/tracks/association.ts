@@ -12,8 +12,8 @@
  *  - cost = (1 - w/2) * position term + (w/2) * descriptor term, each in [0, 1].
  * Feasible pairs are taken greedily, cheapest first: a track gets at most one face and a face at
  * most one track, so two faces of one frame never join one track. A pair that is feasible by
- * position and size but not by descriptor is a "jump" candidate: the face starts a new track and
- * the track it would have continued ends there (the track splits).
+ * position and size but not by descriptor is a "jump": the face starts a new track, split from
+ * the track it would have continued (tracker.ts decides what happens to that track).
  */
 import { centreDistance, descriptorDistance, iou, predict, type Box, type Velocity } from './geometry.js';
 
@@ -81,7 +81,7 @@ export interface Assignment {
   trackOf: number[];
   /** Per face: the verdict of its chosen pair (undefined for new tracks). */
   verdicts: Array<PairVerdict | undefined>;
-  /** Indices of tracks that end because a face split from them (descriptor jump). */
+  /** Indices of unmatched tracks a face split from (descriptor jump). */
   jumped: number[];
 }
 

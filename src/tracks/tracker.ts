@@ -9,10 +9,14 @@
  *  - Before linking, the camera's open tracks end:
  *      'resize'   the frame size differs from the camera's previous frame (camera reconfigured);
  *      'restart'  the feed restarted or jumped back (frame.run changed, ts or pos went backwards);
- *      'scene'    the scene signature changed in at least `sceneCut` of its blocks (a cut);
+ *      'scene'    the frame's scene signature correlates less than `sceneCut` with the previous
+ *                 frame's (a shot change, the camera turned; sceneCorrelation());
  *      'gap'      a track unseen for longer than `maxGap` ms (measured on frame ts).
- *    While linking: 'jump' ends a track whose face is where it should be but whose descriptor
- *    disagrees with the track's aggregate (association.ts); the face starts a new track.
+ *    A descriptor jump: a face where a track's face should be, whose descriptor disagrees with
+ *    the track's aggregate (association.ts), starts a new track: the track splits there. The
+ *    old track stays open, so one odd face (a hand in front of it, motion blur, a bad box) does
+ *    not cut it: the next face that agrees continues it. If none does within maxGap it ends
+ *    with reason 'jump' (instead of 'gap').
  *  - A still image (frame.still, a folder feed) never links: each face is a new track that ends
  *    at once ('still').
  *  - end(camera, reason) ends every open track of a camera (feed ended or stopped).
@@ -29,7 +33,7 @@ export type EndReason = 'gap' | 'scene' | 'resize' | 'restart' | 'jump' | 'still
 export interface TrackerSettings extends AssocSettings, QualityShape {
   /** ms a track may go unseen before it ends. */
   maxGap: number;
-  /** Fraction (0-1) of scene-signature blocks that must change for a cut; 0 turns it off. */
+  /** Scene signatures correlating less than this with the previous frame's mark a cut; 0 turns it off. */
   sceneCut: number;
   /** Faces averaged into the track's aggregate descriptor. */
   bestFaces: number;
@@ -94,6 +98,8 @@ export interface FrameTracks {
 }
 
 interface OpenTrack extends TrackSnapshot {
+  /** A face split from this track since it was last extended. */
+  jumped: boolean;
   lastBox: Box;
   velocity: Velocity;
   best: RankedFace<number>[];
@@ -109,15 +115,38 @@ interface CameraState {
   open: OpenTrack[];
 }
 
-/** Grey-level change that counts a signature block as changed for the scene-cut test. */
-export const CUT_BLOCK_DELTA = 32;
+/** A signature whose grey levels spread less than this (standard deviation) is flat: a black or uniform frame. */
+const FLAT_STD = 2;
 
-/** Fraction of blocks whose grey mean moved by CUT_BLOCK_DELTA or more. */
-export function changedFraction(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length || a.length === 0) return 1;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) >= CUT_BLOCK_DELTA) n++;
-  return n / a.length;
+/**
+ * Pearson correlation of two scene signatures (src/feed/scene.ts): 1 for the same layout of
+ * light and dark, near 0 after a cut. Two flat frames correlate 1; a flat and a textured one 0.
+ */
+export function sceneCorrelation(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length || a.length === 0) return 0;
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma;
+    const y = b[i]! - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  const flatA = Math.sqrt(saa / n) < FLAT_STD;
+  const flatB = Math.sqrt(sbb / n) < FLAT_STD;
+  if (flatA || flatB) return flatA && flatB ? 1 : 0;
+  return sab / Math.sqrt(saa * sbb);
 }
 
 const snapshot = (t: OpenTrack): TrackSnapshot => ({
@@ -159,9 +188,7 @@ export class Tracker {
       const t = st.open[trackOf[i]!];
       return t ? this.extend(t, frame, f, verdicts[i]!.distance) : this.startTrack(st, frame, f);
     });
-    const gone = new Set(jumped.map((i) => st.open[i]!));
-    for (const t of gone) ended.push({ track: snapshot(t), reason: 'jump' });
-    st.open = st.open.filter((t) => !gone.has(t));
+    for (const i of jumped) st.open[i]!.jumped = true;
     return { links, ended };
   }
 
@@ -180,7 +207,7 @@ export class Tracker {
     const ended: EndedTrack[] = [];
     const keep: OpenTrack[] = [];
     for (const t of st.open) {
-      const why = reason ?? (frame.ts - t.lastTs > this.settings.maxGap ? 'gap' : undefined);
+      const why = reason ?? (frame.ts - t.lastTs > this.settings.maxGap ? (t.jumped ? 'jump' : 'gap') : undefined);
       if (why) ended.push({ track: snapshot(t), reason: why });
       else keep.push(t);
     }
@@ -193,14 +220,14 @@ export class Tracker {
     if (frame.width !== st.width || frame.height !== st.height) return 'resize';
     if (frame.run !== st.run || frame.ts < st.ts || frame.pos < st.pos) return 'restart';
     const { sceneCut } = this.settings;
-    if (sceneCut > 0 && frame.signature && st.signature && changedFraction(st.signature, frame.signature) >= sceneCut) return 'scene';
+    if (sceneCut > 0 && frame.signature && st.signature && sceneCorrelation(st.signature, frame.signature) < sceneCut) return 'scene';
     return undefined;
   }
 
   private startTrack(st: CameraState, frame: TrackFrame, face: TrackFace): FaceLink {
     const t: OpenTrack = {
       key: this.nextKey(), cameraId: frame.cameraId, firstTs: frame.ts, lastTs: frame.ts, firstPos: frame.pos, lastPos: frame.pos,
-      faces: 0, quality: 0, aggregate: undefined, identifiable: false, lastBox: face.box, velocity: STILL, best: [],
+      faces: 0, quality: 0, aggregate: undefined, identifiable: false, jumped: false, lastBox: face.box, velocity: STILL, best: [],
     };
     st.open.push(t);
     return { ...this.addFace(t, face, undefined), isNew: true };
@@ -211,6 +238,7 @@ export class Tracker {
     t.velocity = updateVelocity(t.lastBox, face.box, frame.ts - t.lastTs, t.velocity, t.faces === 1 ? 0 : 0.5);
     t.lastBox = face.box;
     t.lastTs = frame.ts;
+    t.jumped = false;
     t.lastPos = frame.pos;
     return this.addFace(t, face, distance);
   }

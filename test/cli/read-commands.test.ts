@@ -26,7 +26,7 @@ test('people --json: shape, ISO times, and unconfirmed people hidden by default'
   const alice = people.find((p) => p.id === f.ids.alice)!;
   assert.deepEqual(alice, {
     id: f.ids.alice, label: 'Alice, "Al"', faces: 5, cameras: ['door', 'lobby'],
-    firstSeen: new Date(T0).toISOString(), lastSeen: new Date(T0 + 20 * MIN).toISOString(),
+    firstSeen: new Date(T0).toISOString(), lastSeen: new Date(T0 + 20 * MIN).toISOString(), tracks: 0,
   });
 });
 

@@ -46,6 +46,11 @@ test('a frame stores its faces with their tracks; later frames grow, improve and
   assert.deepEqual([t2.faces, t2.bestFaceId, t2.identifiable, t2.closed, t2.endReason], [1, a.faceIds[1], false, true, 'gap']);
   assert.deepEqual(Array.from(await store.tracks.aggregate(id1) ?? []), Array.from(new Float32Array(128).fill(1)));
   assert.deepEqual(await store.tracks.count(), { tracks: 2, open: 1, identifiable: 1 });
+  const cf = await store.tracks.constraintFaces();
+  assert.deepEqual(cf.map((f) => [f.id, f.ts, f.framePos, f.trackId, f.clusterable]), [
+    [a.faceIds[0], 1000, 1, id1, true], [a.faceIds[1], 1000, 1, id2, true], [b.faceIds[0], 1500, 1.5, id1, true],
+  ]);
+  assert.deepEqual((await store.tracks.constraintFaces(a.faceIds[1]!, 1)).map((f) => f.id), [b.faceIds[0]]);
   await store.close();
 });
 

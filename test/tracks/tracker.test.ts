@@ -4,14 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tracker, changedFraction, type TrackFace, type TrackFrame, type TrackerSettings } from '../../src/tracks/index.js';
+import { Tracker, sceneCorrelation, type TrackFace, type TrackFrame, type TrackerSettings } from '../../src/tracks/index.js';
 
 const SETTINGS: TrackerSettings = {
   maxGap: 3000,
   maxMove: 4,
   maxDistance: 0.42,
   descriptorHeight: 60,
-  sceneCut: 0.5,
+  sceneCut: 0.25,
   bestFaces: 5,
   goodHeight: 80,
   sharpnessHalf: 50,
@@ -95,25 +95,48 @@ test('a feed restart (new run, or time or position going back) ends the tracks (
   assert.equal(back.links[0]!.isNew, true);
 });
 
-test('a scene cut (most signature blocks changed) ends the tracks; a small change does not', () => {
+test('a scene cut (the signature\'s layout no longer correlates) ends the tracks; lighting and a moving person do not', () => {
   const t = new Tracker(SETTINGS);
-  const sig = (v: number, changed = 2304) => Float32Array.from({ length: 2304 }, (_, i) => (i < changed ? v : 10));
-  t.step(frame(0, { signature: sig(10) }), [face(100, 100, 1)]);
-  assert.deepEqual(t.step(frame(1, { signature: sig(200, 300) }), [face(101, 100, 1)]).ended, [], 'a person moving changes a few blocks');
-  const r = t.step(frame(2, { signature: sig(200) }), [face(101, 100, 1)]);
+  // A left-to-right gradient; a brighter copy (lights on); the same with a block changed (a person); a mirrored layout (a cut).
+  const base = Float32Array.from({ length: 2304 }, (_, i) => 40 + (i % 64) * 2);
+  const brighter = base.map((v) => v * 1.3 + 20);
+  const person = base.map((v, i) => (i % 64 > 20 && i % 64 < 30 ? 250 : v));
+  const cut = base.map((_, i) => 40 + (63 - (i % 64)) * 2);
+  t.step(frame(0, { signature: base }), [face(100, 100, 1)]);
+  assert.deepEqual(t.step(frame(1, { signature: brighter }), [face(101, 100, 1)]).ended, []);
+  assert.deepEqual(t.step(frame(2, { signature: person }), [face(101, 100, 1)]).ended, []);
+  const r = t.step(frame(3, { signature: cut }), [face(101, 100, 1)]);
   assert.equal(r.ended[0]?.reason, 'scene');
   assert.equal(r.links[0]!.isNew, true);
-  assert.ok(changedFraction(sig(10), sig(200)) === 1);
+  assert.ok(sceneCorrelation(base, cut) < 0);
+  assert.equal(sceneCorrelation(new Float32Array(2304), new Float32Array(2304).fill(1)), 1, 'two flat frames are one scene');
+  assert.equal(sceneCorrelation(new Float32Array(2304), base), 0, 'black to a picture is a cut');
 });
 
-test('a descriptor jump at the same place splits the track: the old track ends ("jump"), a new one starts', () => {
+test('a descriptor jump at the same place splits the track; the old track ends "jump" when the new face keeps coming', () => {
   const t = new Tracker(SETTINGS);
   const a = t.step(frame(0), [face(100, 100, 1)]).links[0]!.track.key;
   t.step(frame(1), [face(101, 100, 1, { jitter: 0.05 })]);
   const r = t.step(frame(2), [face(102, 100, 3)]);
-  assert.deepEqual(r.ended.map((e) => [e.track.key, e.reason]), [[a, 'jump']]);
-  assert.equal(r.links[0]!.isNew, true);
-  assert.ok(r.links[0]!.track.key !== a);
+  assert.deepEqual(r.ended, []);
+  const b = r.links[0]!;
+  assert.equal(b.isNew, true);
+  assert.notEqual(b.track.key, a);
+  const keys = [3, 4, 5, 6, 7, 8, 9].map((i) => t.step(frame(i), [face(102, 100, 3)]));
+  assert.ok(keys.every((k) => k.links[0]!.track.key === b.track.key));
+  assert.deepEqual(keys.flatMap((k) => k.ended.map((e) => [e.track.key, e.reason])), [[a, 'jump']], 'ended after maxGap (3 s) as a jump');
+});
+
+test('one odd face (a hand in front, a bad box) does not cut a track: it becomes a track of its own', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(100, 100, 1)]).links[0]!.track.key;
+  t.step(frame(1), [face(101, 100, 1)]);
+  const odd = t.step(frame(2), [face(102, 100, 3)]).links[0]!;
+  assert.notEqual(odd.track.key, a);
+  const back = t.step(frame(3), [face(103, 100, 1, { jitter: 0.05 })]).links[0]!;
+  assert.equal(back.track.key, a);
+  assert.equal(back.track.faces, 3);
+  assert.equal(t.step(frame(20), []).ended.find((e) => e.track.key === a)?.reason, 'gap');
 });
 
 test('small faces link by position: their descriptors may disagree without a jump', () => {
