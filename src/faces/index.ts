@@ -1,4 +1,7 @@
-/** The faces stage: frame -> face boxes, 68 landmarks and 128-d descriptors, and the quality gate that decides which faces may be clustered. */
+/**
+ * The faces stage: frame -> face boxes, 68 landmarks and 128-d descriptors, and the quality gate
+ * that decides which faces may be clustered. Faces become people later, in src/people.
+ */
 export type { RgbImage } from './preprocess.js';
 export type { Rect, FaceQuality, FaceResult } from './types.js';
 export { isClusterable, qualityScore, type GateInput } from './quality.js';

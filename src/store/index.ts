@@ -1,4 +1,7 @@
-/** The store: one SQLite database per storage folder, reached only through its repositories. */
+/**
+ * The store: one SQLite database per storage folder, reached only through its repositories.
+ * The source of truth for faces and people; which face is which person is decided in src/people.
+ */
 import { Database, type OpenOptions } from './db.js';
 import { CamerasRepository } from './cameras.js';
 import { FacesRepository } from './faces.js';
