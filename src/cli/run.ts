@@ -16,7 +16,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       `
 Signals: SIGTERM/SIGINT stop gracefully (within shutdown.deadline); a second signal exits at once;
 SIGHUP reloads the config (cameras added, removed or changed start, stop or restart).
-With --until-done, a file or folder that still cannot be opened after \${UNTIL_DONE_RETRIES} retries (about 7 s)
+With --until-done, a file or folder that still cannot be opened after ${UNTIL_DONE_RETRIES} retries (about 7 s)
 ends with an error instead of being retried forever; the run ends once every file/folder feed has ended,
 prints one line per camera that ended with an error, and exits 66. Live streams (RTSP/HTTP) are not
 waited for. Without --until-done (a service) failing feeds are retried for as long as it runs.
