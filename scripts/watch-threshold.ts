@@ -4,7 +4,10 @@
  * (its cache in ~/.cache/faceidx/eval). Computes nothing itself.
  *
  *   node --import tsx scripts/watch-threshold.ts --pairs ../shared/data/lfw-dev-pairs.txt \
- *     --images ../shared/data/lfw-dev (--verify-cache FILE | --eval-cache FILE) [--json]
+ *     --images ../shared/data/lfw-dev [--verify-cache FILE] [--eval-cache FILE] [--partial] [--json]
+ *
+ * With both caches an image is taken from either. --partial scores only the pairs whose two
+ * images are in the caches (a preview while a run is still going), and says how many.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     'verify-cache': { type: 'string' },
     'eval-cache': { type: 'string' },
     json: { type: 'boolean' },
+    partial: { type: 'boolean' },
   },
 });
 if (!values.pairs || !values.images || !(values['verify-cache'] || values['eval-cache'])) {
@@ -25,15 +29,18 @@ if (!values.pairs || !values.images || !(values['verify-cache'] || values['eval-
   process.exit(2);
 }
 
-function descriptors(): (path: string) => Float32Array | null | undefined {
-  if (values['verify-cache']) {
-    const c = JSON.parse(readFileSync(values['verify-cache'], 'utf8')) as { items: Record<string, number[] | null> };
-    return (p) => {
-      const d = c.items[p];
-      return d === undefined ? undefined : d && Float32Array.from(d);
-    };
-  }
-  const c = JSON.parse(readFileSync(values['eval-cache']!, 'utf8')) as Record<string, { d: string | null }>;
+type Lookup = (path: string) => Float32Array | null | undefined;
+
+function fromVerifyCache(file: string): Lookup {
+  const c = JSON.parse(readFileSync(file, 'utf8')) as { items: Record<string, number[] | null> };
+  return (p) => {
+    const d = c.items[p];
+    return d === undefined ? undefined : d && Float32Array.from(d);
+  };
+}
+
+function fromEvalCache(file: string): Lookup {
+  const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { d: string | null }>;
   return (p) => {
     const st = statSync(p);
     const e = c[`${p}|${st.size}|${st.mtimeMs}`];
@@ -44,19 +51,30 @@ function descriptors(): (path: string) => Float32Array | null | undefined {
   };
 }
 
-const pairs = parsePairs(readFileSync(values.pairs, 'utf8'));
+function descriptors(): Lookup {
+  const sources = [values['verify-cache'] && fromVerifyCache(values['verify-cache']), values['eval-cache'] && fromEvalCache(values['eval-cache'])].filter((f): f is Lookup => !!f);
+  return (p) => {
+    for (const f of sources) {
+      const d = f(p);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  };
+}
+
+const allPairs = parsePairs(readFileSync(values.pairs, 'utf8'));
 const get = descriptors();
-let missing = 0;
+const known = allPairs.filter((p) => get(lfwImagePath(values.images!, p.a)) !== undefined && get(lfwImagePath(values.images!, p.b)) !== undefined);
+if (known.length < allPairs.length && !values.partial) {
+  process.stderr.write(`${allPairs.length - known.length} pairs have an image the caches do not hold: finish the verify/eval run first (or --partial)\n`);
+  process.exit(1);
+}
+const pairs = known;
 const dist = pairs.map((p) => {
   const a = get(lfwImagePath(values.images!, p.a));
   const b = get(lfwImagePath(values.images!, p.b));
-  if (a === undefined || b === undefined) missing++;
   return a && b ? euclidean(a, b) : null;
 });
-if (missing > 0) {
-  process.stderr.write(`${missing} pairs have an image the cache does not hold: finish the verify/eval run first\n`);
-  process.exit(1);
-}
 const same = pairs.map((p) => p.same);
 const round = (v: number, n = 4) => Math.round(v * 10 ** n) / 10 ** n;
 const atFar = [0.0001, 0.001, 0.002, 0.005, 0.01].map((f) => ({ target: f, ...thresholdAtFar(dist, same, f) }));

@@ -260,7 +260,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   alerts: z
     .strictObject({
-      /** Compare tracks with the watch list (`faceidx watch add`) and raise alerts. */
+      /** Compare tracks with the watch list (`faceidx watch add`) and raise alerts; false raises none (pending ones are still delivered). */
       enabled: z.boolean().default(true),
       /**
        * A track matches a watch entry when its descriptor is closer than this (Euclidean) to one of
