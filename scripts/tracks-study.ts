@@ -24,7 +24,7 @@ import { basename } from 'node:path';
 import { configSchema, type Config } from '../src/config/schema.js';
 import { defaultModelDir, FaceEngine } from '../src/faces/index.js';
 import { createLogger } from '../src/log/logger.js';
-import { isClusterable } from '../src/cluster/quality.js';
+import { isClusterable } from '../src/faces/quality.js';
 import { Tracker, descriptorDistance, type TrackerSettings } from '../src/tracks/index.js';
 import { centreDistance } from '../src/tracks/geometry.js';
 import { extractClip, type CachedClip } from './tracks-extract.js';
