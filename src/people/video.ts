@@ -40,13 +40,13 @@ function chain(group: readonly number[]): Pair[] {
 
 /** The video constraints of every tracked face in the store (a ConstraintSource). */
 export async function videoConstraints(store: Store): Promise<ConstraintPairs> {
-  const faces = await store.faces.trackedFaces();
+  const faces = await store.tracks.constraintFaces();
   return { mustLink: mustLinkGroups(faces).flatMap(chain), cannotLink: cannotLinks(faces) };
 }
 
 /** Sightings: tracked faces under the gate, which sit in the graph without edges (see above). */
 export async function storedSightings(store: Store): Promise<number[]> {
-  return (await store.faces.trackedFaces()).filter((f) => !f.clusterable).map((f) => f.id);
+  return (await store.tracks.constraintFaces()).filter((f) => !f.clusterable).map((f) => f.id);
 }
 
 /** Tracks whose last face is remembered; older ones are forgotten first (they have ended). */

@@ -148,21 +148,6 @@ export class FacesRepository {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * The faces that video constraints are made of (src/tracks/constraints.ts): every face that
-   * belongs to a face track, with its frame and whether it passed the gate. Faces carried over
-   * from before tracks existed (their tracks ended 'migrated') are left out: they keep the
-   * clustering they had.
-   */
-  async trackedFaces(): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: boolean }>> {
-    const rows = await this.db.all<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: number }>(
-      `SELECT f.id, f.camera_id AS cameraId, f.ts, f.frame_pos AS framePos, f.track_id AS trackId, f.clusterable
-       FROM faces f JOIN tracks t ON t.id = f.track_id
-       WHERE t.end_reason IS NULL OR t.end_reason <> 'migrated' ORDER BY f.id`,
-    );
-    return rows.map((r) => ({ ...r, clusterable: r.clusterable === 1 }));
-  }
-
   async thumbnail(id: number): Promise<Buffer | undefined> {
     const r = await this.db.get<{ thumbnail: Buffer | null }>('SELECT thumbnail FROM faces WHERE id = ?', [id]);
     return r?.thumbnail ?? undefined;

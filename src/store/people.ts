@@ -11,6 +11,18 @@ export interface PersonSummary {
   lastSeen: number | null;
   /** Face tracks holding the person's faces. */
   tracks: number;
+  /**
+   * False for a person seen only at low resolution: none of their faces passed the quality gate
+   * (a track of faces too small or poor to identify, src/people/video.ts). Such a person is never
+   * merged automatically with another.
+   */
+  identified: boolean;
+}
+
+type SummaryRow = Omit<PersonSummary, 'cameras' | 'identified'> & { cameras: string | null; identified: number | null };
+
+function toSummary(r: SummaryRow): PersonSummary {
+  return { ...r, cameras: r.cameras ? r.cameras.split(',').sort() : [], identified: r.identified === 1 };
 }
 
 export interface PersonFilter {
@@ -125,9 +137,9 @@ export class PeopleRepository {
       having.push('max(f.ts) >= ?');
       params.push(filter.since);
     }
-    const rows = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number }>(
+    const rows = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number; identified: number | null }>(
       `SELECT p.id, l.name AS label, count(f.id) AS faces, group_concat(DISTINCT f.camera_id) AS cameras,
-              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks
+              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified
        FROM people p
        LEFT JOIN labels l ON l.person_id = p.id
        LEFT JOIN face_person fp ON fp.person_id = p.id
@@ -138,20 +150,20 @@ export class PeopleRepository {
        ORDER BY faces DESC, p.id`,
       params,
     );
-    return rows.map((r) => ({ ...r, cameras: r.cameras ? r.cameras.split(',').sort() : [] }));
+    return rows.map(toSummary);
   }
 
   async get(id: number): Promise<PersonSummary | undefined> {
-    const all = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number }>(
+    const all = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number; identified: number | null }>(
       `SELECT p.id, l.name AS label, count(f.id) AS faces, group_concat(DISTINCT f.camera_id) AS cameras,
-              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks
+              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified
        FROM people p LEFT JOIN labels l ON l.person_id = p.id
        LEFT JOIN face_person fp ON fp.person_id = p.id LEFT JOIN faces f ON f.id = fp.face_id
        WHERE p.id = ? AND p.retired_at IS NULL GROUP BY p.id`,
       [id],
     );
     const r = all[0];
-    return r && { ...r, cameras: r.cameras ? r.cameras.split(',').sort() : [] };
+    return r && toSummary(r);
   }
 
   /** A person's sightings in time order (grouped into visits by the caller). */

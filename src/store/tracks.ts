@@ -157,12 +157,16 @@ export class TracksRepository {
   }
 
   /**
-   * What the video constraints need of every stored face (src/tracks/constraints.ts), in id
-   * order, `limit` at a time after `afterId`.
+   * What the video constraints need of every tracked face (src/tracks/constraints.ts,
+   * src/people/video.ts), in id order, `limit` at a time after `afterId`. Faces carried over from
+   * before tracks existed (their one-face tracks ended 'migrated') are left out: they keep the
+   * clustering they had.
    */
-  async constraintFaces(afterId = 0, limit = -1): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number | null; clusterable: boolean }>> {
-    const rows = await this.db.all<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number | null; clusterable: number }>(
-      `SELECT id, camera_id AS cameraId, ts, frame_pos AS framePos, track_id AS trackId, clusterable FROM faces WHERE id > ? ORDER BY id LIMIT ?`,
+  async constraintFaces(afterId = 0, limit = -1): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: boolean }>> {
+    const rows = await this.db.all<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: number }>(
+      `SELECT f.id, f.camera_id AS cameraId, f.ts, f.frame_pos AS framePos, f.track_id AS trackId, f.clusterable
+       FROM faces f JOIN tracks t ON t.id = f.track_id
+       WHERE f.id > ? AND (t.end_reason IS NULL OR t.end_reason <> 'migrated') ORDER BY f.id LIMIT ?`,
       [afterId, limit],
     );
     return rows.map((r) => ({ ...r, clusterable: r.clusterable === 1 }));

@@ -26,7 +26,7 @@ test('people --json: shape, ISO times, and unconfirmed people hidden by default'
   const alice = people.find((p) => p.id === f.ids.alice)!;
   assert.deepEqual(alice, {
     id: f.ids.alice, label: 'Alice, "Al"', faces: 5, cameras: ['door', 'lobby'],
-    firstSeen: new Date(T0).toISOString(), lastSeen: new Date(T0 + 20 * MIN).toISOString(), tracks: 0,
+    firstSeen: new Date(T0).toISOString(), lastSeen: new Date(T0 + 20 * MIN).toISOString(), tracks: 0, identified: true,
   });
 });
 
@@ -51,9 +51,9 @@ test('people prints a table with a header and one row per person', async () => {
   const r = await cli('people', '--config', f.config);
   assert.equal(r.code, 0);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^\s*ID\s+LABEL\s+FACES\s+CAMERAS\s+FIRST SEEN\s+LAST SEEN$/);
+  assert.match(lines[0]!, /^\s*ID\s+LABEL\s+FACES\s+TRACKS\s+IDENTIFIED\s+CAMERAS\s+FIRST SEEN\s+LAST SEEN$/);
   assert.equal(lines.length, 4);
-  assert.match(r.stdout, /Alice, "Al"\s+5\s+door,lobby/);
+  assert.match(r.stdout, /Alice, "Al"\s+5\s+\d+\s+yes\s+door,lobby/);
 });
 
 test('person groups sightings into visits per camera (--gap) and follows merged ids', async () => {
