@@ -24,6 +24,7 @@ import { diffCameras, sectionsNeedingRestart } from './reload.js';
 import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from '../runtime/status-file.js';
 import { startRequestWorker } from './requests.js';
 import { AlertService } from '../alerts/service.js';
+import { trackUpdates } from './track-alerts.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -92,6 +93,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   publish();
   log.info({ reason: why }, 'shutting down');
   await requests.stop();
+  // A batch run ends with one full re-cluster, so its people are those of the batch rule
+  // (linkage merges of one person's tracks on several cameras included), not the live approximation.
+  if (why === 'done') await parts.runner.stopAll().then(() => parts.pipeline.drain()).then(() => parts.pipeline.serialised(() => parts.people.recluster()));
   await shutdown(parts);
   for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
   publish();
@@ -140,6 +144,7 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
   };
   const engine = workers > 0 ? await FacePool.create({ ...faceOpts, workers }) : await FaceEngine.create(faceOpts);
   const people = await openPeople({ config, store, log: log.child({ module: 'people' }) });
+  const alerts = await AlertService.start({ store, config: config.alerts, log: log.child({ module: 'alerts' }) });
   const pipeline = new Pipeline({
     analyzer: { analyze: (img) => engine.analyze(img) },
     store,
@@ -147,9 +152,11 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
     gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
     config,
     log: log.child({ module: 'pipeline' }),
+    onStored: async (frame) => {
+      for (const u of trackUpdates(frame)) await alerts.onTrackUpdate(u);
+    },
   });
   const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
-  const alerts = await AlertService.start({ store, config: config.alerts, log: log.child({ module: 'alerts' }) });
   return { config, log, store, engine, people, pipeline, runner, alerts };
 }
 

@@ -20,7 +20,7 @@ export interface ReportFilter {
 export interface ReportSchema {
   /** faces.track_id (face tracks). */
   tracks: boolean;
-  /** people.identified (people seen only at low resolution are 0). */
+  /** Whether people carry `identified` (derived: a face of theirs passed the quality gate). */
   identified: boolean;
 }
 
@@ -51,7 +51,7 @@ export interface ReportCamera {
 export interface ReportPerson {
   id: number;
   label: string | null;
-  /** null when the store does not say (no `identified` column). */
+  /** null when the store does not say (no face tracks). */
   identified: boolean | null;
 }
 
@@ -86,8 +86,9 @@ export class ReportReader {
     if (this.schemaCache) return this.schemaCache;
     const cols = async (table: string) => new Set((await this.db.all<{ name: string }>(`PRAGMA table_info(${table})`)).map((c) => c.name));
     const faces = await cols('faces');
-    const people = await cols('people');
-    this.schemaCache = { tracks: faces.has('track_id'), identified: people.has('identified') };
+    // A person is identified when one of their faces passed the quality gate (src/people/video.ts);
+    // a store with tracks has people seen only at low resolution.
+    this.schemaCache = { tracks: faces.has('track_id'), identified: faces.has('track_id') };
     return this.schemaCache;
   }
 
@@ -101,7 +102,9 @@ export class ReportReader {
   async people(): Promise<ReportPerson[]> {
     const s = await this.schema();
     const rows = await this.db.all<{ id: number; label: string | null; identified: number | null }>(
-      `SELECT p.id, l.name AS label, ${s.identified ? 'p.identified' : 'NULL'} AS identified FROM people p
+      `SELECT p.id, l.name AS label,
+         ${s.identified ? '(SELECT max(f.clusterable) FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = p.id)' : 'NULL'} AS identified
+       FROM people p
        LEFT JOIN labels l ON l.person_id = p.id WHERE p.retired_at IS NULL ORDER BY p.id`,
     );
     return rows.map((r) => ({ id: r.id, label: r.label, identified: r.identified === null ? null : r.identified === 1 }));

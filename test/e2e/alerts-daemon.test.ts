@@ -2,7 +2,7 @@
  * End to end, what works without the pipeline's track updates: the real daemon with alert
  * delivery configured. A dead webhook and broker at start are warnings, not failures; alerts an
  * earlier run left pending are delivered by the next one to a real HTTP receiver and a real
- * mosquitto broker, and logged. (Raising alerts from the clips: test/e2e/alerts-tracks.pending.ts.)
+ * mosquitto broker, and logged. (Raising alerts from the clips: test/e2e/alerts-tracks.test.ts.)
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,9 +1,5 @@
 /**
- * PENDING until the pipeline reports track updates (issue 12): rename to alerts-tracks.test.ts
- * once src/daemon/pipeline.ts calls `alerts.onTrackUpdate` (src/alerts/service.ts has the
- * contract) and faces carry track_id.
- *
- * End to end, issue 13's "done when": enrol the man from a frame of the clip showing him with
+ * End to end (the pipeline reports track updates to the alert service: src/daemon/track-alerts.ts), issue 13's "done when": enrol the man from a frame of the clip showing him with
  * the woman, run the real daemon on the man's clip and the woman's clip, and get exactly one alert
  * per track of his, none for her, on a real webhook receiver and a real mosquitto broker; with the
  * receiver down the alert is delivered once it comes back.
