@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const modelDir = mkdtempSync(join(tmpdir(), 'faceidx-bench-'));
   const log = createLogger({ level: 'info', pretty: false, destination: process.stderr });
   const engine = await FaceEngine.create({
-    detector: { minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'off', padFactors: [2], padMirror: false },
+    detector: { model: 'ssd', inputWidth: 0, minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'off', padFactors: [2], padMirror: false },
     inference: { device, threads, batchSize: 32, batchWait: 0, align: 'similarity' },
     modelDir,
     log,

@@ -19,7 +19,7 @@ const paths = [...new Set(pairs.flatMap((p) => [lfwImagePath(imagesDir, p.a), lf
 const log = createLogger({ level: 'warn', pretty: false, destination: process.stderr });
 
 const engine = await FaceEngine.create({
-  detector: { minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'empty', padFactors: [2, 3], padMirror: true },
+  detector: { model: 'ssd', inputWidth: 0, minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'empty', padFactors: [2, 3], padMirror: true },
   inference: { device: 'cpu', threads: 2, batchSize: 32, batchWait: 5, align: 'similarity', workers: 0 } as never,
   modelDir: join(process.env.HOME!, '.cache/faceidx/models'),
   log,

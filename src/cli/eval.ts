@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
-import type { DetectorSettings } from '../faces/engine.js';
+import { resolveDetector } from '../faces/detectors.js';
 import { ExitCode, FaceidxError } from '../errors.js';
 import { isClusterable } from '../faces/quality.js';
 import { addEngineOptions, createCliEngine, type EngineCliOptions } from '../faces/cli-support.js';
@@ -67,8 +67,10 @@ function listImages(dir: string): Array<[string, string]> {
 export function cacheFile(opts: Pick<EvalOptions, 'cache'>, dir: string, align: string, detector: Config['detector']): string {
   const base = opts.cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'faceidx', 'eval');
   mkdirSync(base, { recursive: true });
-  const { skipStatic: _daemonOnly, ...settings } = detector;
-  const settingsKey: DetectorSettings = settings;
+  // The resolved settings in the order the key had before detector.model existed, so SSD caches stay valid.
+  const r = resolveDetector(detector);
+  const ssdKey = { minScore: r.minScore, nmsIou: r.nmsIou, minFaceSize: r.minFaceSize, maxImageSide: r.maxImageSide, padPass: r.padPass, padFactors: r.padFactors, padMirror: r.padMirror };
+  const settingsKey = r.model === 'ssd' ? ssdKey : { ...ssdKey, model: r.model, inputWidth: r.inputWidth };
   return join(base, `${createHash('sha1').update(`${resolve(dir)}|${align}|${JSON.stringify(settingsKey)}`).digest('hex').slice(0, 16)}.json`);
 }
 

@@ -67,12 +67,31 @@ export const configSchema = z.strictObject({
   cameras: z.array(cameraSchema).default([]),
   detector: z
     .strictObject({
-      /** Minimum detection score, 0-1. */
-      minScore: z.number().min(0).max(1).default(0.5),
+      /**
+       * The face detector: `yunet` (YuNet-n, vendored in models/yunet: finds 10-300 px faces in
+       * real footage, with five landmarks) or `ssd` (face-api's SSD MobileNetV1 cascade; kept for
+       * `--align faceapi`, parity with face-api and comparison). Measured in src/faces/NOTES.md.
+       */
+      model: z.enum(['yunet', 'ssd']).default('yunet'),
+      /**
+       * yunet: frames wider than this are scaled down to this width for the detector (boxes and
+       * points map back to frame pixels); 0 never scales. Measured on 1080p in src/faces/NOTES.md.
+       */
+      inputWidth: z.number().int().min(0).max(8192).default(960),
+      /**
+       * Minimum detection score, 0-1. Default: 0.5 for ssd; 0.7 for yunet, measured
+       * (src/faces/NOTES.md): on the six Intel clips every real face scored >= 0.76 and every
+       * false box (a patterned vest below a face) <= 0.60; LFW faces score >= 0.89.
+       */
+      minScore: z.number().min(0).max(1).optional(),
       /** IoU above which overlapping detections are merged (non-maximum suppression). */
       nmsIou: z.number().gt(0).max(1).default(0.5),
-      /** Faces smaller than this (box height, pixels) are ignored entirely. */
-      minFaceSize: z.number().int().min(1).default(20),
+      /**
+       * Faces smaller than this (box height, pixels) are ignored entirely. Default: 20 for ssd;
+       * 10 for yunet, which is built for 10-300 px faces and finds the 12-16 px faces of the
+       * classroom clip (the quality gate, quality.minFaceHeight, still keeps them out of clustering).
+       */
+      minFaceSize: z.number().int().min(1).optional(),
       /** Largest image side handled; bigger frames are downscaled first. */
       maxImageSide: z.number().int().min(64).max(16384).default(4096),
       /**
@@ -115,7 +134,7 @@ export const configSchema = z.strictObject({
        * Face crop for the descriptor: `dlib68` (dlib's chip fitted to 33 of the 68 landmarks),
        * `similarity` (dlib's 5-point chip) or `faceapi` (face-api's own crop, for parity).
        */
-      align: z.enum(['dlib68', 'similarity', 'faceapi']).default('dlib68'),
+      align: z.enum(['dlib68', 'similarity', 'faceapi', 'five']).default('dlib68'),
       /** Where built ONNX models are cached; default `<storage.dir>/models`. */
       modelDir: z.string().min(1).optional(),
     })

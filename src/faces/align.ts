@@ -107,6 +107,29 @@ export function yawOffset(pts: Point[]): number {
   return Math.abs(((nose[0] - (l[0] + r[0]) / 2) * ex + (nose[1] - (l[1] + r[1]) / 2) * ey) / e2);
 }
 
+/** The five points YuNet gives, taken from the 68: eye centres, nose tip (30), mouth corners (48, 54). */
+export function points5From68(pts: Point[]): Point[] {
+  return [centre(pts, 36, 42), centre(pts, 42, 48), pts[30]!, pts[48]!, pts[54]!];
+}
+
+/** Distance between the eye centres of the five points. */
+export function eyeDistance5(p5: Point[]): number {
+  return Math.hypot(p5[1]![0] - p5[0]![0], p5[1]![1] - p5[0]![1]);
+}
+
+/**
+ * yawOffset from the five points (eye centres and nose tip): the same measure as the 68-point
+ * one for any detector, since that one also uses the eye centres and the nose tip (point 30).
+ */
+export function yawOffset5(p5: Point[]): number {
+  const [l, r, nose] = p5 as [Point, Point, Point];
+  const ex = r[0] - l[0];
+  const ey = r[1] - l[1];
+  const e2 = ex * ex + ey * ey;
+  if (!(e2 > 0)) return Number.POSITIVE_INFINITY;
+  return Math.abs(((nose[0] - (l[0] + r[0]) / 2) * ex + (nose[1] - (l[1] + r[1]) / 2) * ey) / e2);
+}
+
 /**
  * face-api's descriptor crop (`landmarks.align(null, {useDlibAlignment: true})`): a square of
  * side floor(mean eye-mouth distance / 0.45) around the eye and mouth centres, bounded by the
@@ -160,6 +183,25 @@ export function chipTemplate(size = CHIP_SIZE, padding = CHIP_PADDING): Point[] 
 export function chipTransform(pts: Point[], size = CHIP_SIZE, padding = CHIP_PADDING): Similarity {
   const src = TEMPLATE5_FROM_68.map((i) => pts[i]!);
   return fitSimilarity(chipTemplate(size, padding), src);
+}
+
+/**
+ * Where a detector's five points (eye centres, nose tip, mouth corners; YuNet's definition)
+ * land on dlib's 68-point chip (chipTransform68), on a 150 chip with padding 0.25: the median
+ * over 523 lfw-dev faces (YuNet's points mapped through each face's dlib68 chip; NOTES.md).
+ * dlib's mean face at the same five points differs by 0.2-2.6 px (the eyes 2 px closer).
+ */
+const FIVE_ON_CHIP150: readonly Point[] = [[47.73, 46.47], [102.55, 46.83], [75.25, 79.04], [51.33, 104.05], [99.43, 103.98]];
+
+/** The five-point template on a `size` chip with `padding` (rescaled from FIVE_ON_CHIP150). */
+export function chipTemplateFive(size = CHIP_SIZE, padding = CHIP_PADDING): Point[] {
+  const unit = (v: number) => (v / CHIP_SIZE) * (2 * CHIP_PADDING + 1) - CHIP_PADDING;
+  return FIVE_ON_CHIP150.map(([x, y]) => [((padding + unit(x)) / (2 * padding + 1)) * size, ((padding + unit(y)) / (2 * padding + 1)) * size]);
+}
+
+/** The chip from five points (points5: YuNet's own, or points5From68) fitted to chipTemplateFive. */
+export function chipTransformFive(p5: Point[], size = CHIP_SIZE, padding = CHIP_PADDING): Similarity {
+  return fitSimilarity(chipTemplateFive(size, padding), p5);
 }
 
 /** dlib's mean-face positions of DLIB68_CHIP_POINTS on a `size` chip with `padding`. */

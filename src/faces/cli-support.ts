@@ -17,6 +17,7 @@ export interface EngineCliOptions {
   threads?: number;
   minScore?: number;
   padPass?: string;
+  detector?: string;
   modelDir?: string;
   verbose?: boolean;
 }
@@ -24,10 +25,11 @@ export interface EngineCliOptions {
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'take detector/inference settings (and the model folder) from this config file')
-    .option('--align <mode>', 'descriptor crop: dlib68 (dlib chip from 68 landmarks, default), similarity (dlib 5-point chip) or faceapi (face-api\'s crop)')
+    .option('--align <mode>', 'descriptor crop: dlib68 (dlib chip from 68 landmarks), similarity (dlib 5-point chip), five (chip from the eye centres, nose tip and mouth corners: yunet\'s own five points, no landmark net) or faceapi (face-api\'s crop, with the SSD detector)')
     .option('--device <device>', 'auto | cpu | cuda | webgpu')
     .option('--threads <n>', 'onnxruntime threads (0: its choice)', (v) => Number(v))
-    .option('--min-score <s>', 'detection score threshold, 0-1', (v) => Number(v))
+    .option('--detector <model>', 'face detector: yunet (default) or ssd (face-api\'s SSD cascade)')
+    .option('--min-score <s>', 'detection score threshold, 0-1 (default 0.7 for yunet, 0.5 for ssd)', (v) => Number(v))
     .option('--pad-pass <mode>', 'second detector pass on a padded canvas: off | empty | always')
     .option('--model-dir <dir>', 'ONNX model cache (default: inference.modelDir, <storage.dir>/models, else ~/.cache/faceidx/models)')
     .option('-v, --verbose', 'log the provider choice and model builds to stderr');
@@ -40,7 +42,7 @@ function bad(message: string): FaceidxError {
 /** Detector/inference settings: config file (or defaults), then command-line overrides, validated by the schema. */
 export function engineSettings(opts: EngineCliOptions): { config: Config; modelDir: string; align: Alignment } {
   const base: Config = opts.config ? (loadConfig(opts.config) as Config) : configSchema.parse({ storage: { dir: '.' } });
-  const detectorOverrides = { ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}), ...(opts.padPass ? { padPass: opts.padPass } : {}) };
+  const detectorOverrides = { ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}), ...(opts.padPass ? { padPass: opts.padPass } : {}), ...(opts.detector ? { model: opts.detector } : {}) };
   const inferenceOverrides = { ...(opts.device ? { device: opts.device } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(opts.align ? { align: opts.align } : {}) };
   // Validate only the command-line values: `base` is already parsed (durations in ms), parsing it
   // again would read batchWait: 50 (ms) as 50 seconds.

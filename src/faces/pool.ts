@@ -7,14 +7,15 @@ import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { FaceidxError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { Alignment, DetectorSettings, FaceResult } from './engine.js';
+import type { Alignment, DetectorConfig, FaceResult } from './engine.js';
 import { ensureModels } from './models.js';
+import { readYunet } from './vendored.js';
 import type { RgbImage } from './preprocess.js';
 import { startModuleWorker } from '../threads.js';
 
 export interface WorkerInit {
   index: number;
-  detector: DetectorSettings;
+  detector: DetectorConfig;
   inference: Config['inference'];
   modelDir: string;
   logLevel: string;
@@ -36,7 +37,7 @@ interface Slot {
 }
 
 export interface PoolOptions {
-  detector: DetectorSettings;
+  detector: DetectorConfig;
   inference: Config['inference'];
   modelDir: string;
   log: Logger;
@@ -58,6 +59,7 @@ export class FacePool {
   private constructor(private readonly opts: PoolOptions, readonly provider: string) {}
 
   static async create(opts: PoolOptions): Promise<FacePool> {
+    if (opts.detector.model === 'yunet') readYunet(); // a damaged vendored model fails here, once, not in every worker
     const files = ensureModels(opts.modelDir); // built once here, so workers never race on the cache
     if (files.built) opts.log.info({ dir: files.dir }, 'built the ONNX face models from @vladmandic/face-api weights');
     const first = await FacePool.spawn(opts, 0);

@@ -13,6 +13,8 @@ export interface Sessions {
   detector: ort.InferenceSession;
   landmarks: ort.InferenceSession;
   recognition: ort.InferenceSession;
+  /** YuNet, opened when the detector model is yunet (vendored bytes, sha256-checked). */
+  yunet?: ort.InferenceSession;
 }
 
 const CUDA_FIX =
@@ -35,12 +37,16 @@ function options(provider: Provider, threads: number): ort.InferenceSession.Sess
   return opts;
 }
 
-async function createAll(files: ModelFiles, provider: Provider, threads: number): Promise<Sessions> {
+async function createAll(files: ModelFiles, provider: Provider, threads: number, yunet?: Uint8Array): Promise<Sessions> {
   const make = (path: string) => ort.InferenceSession.create(readFileSync(path), options(provider, threads));
   // The smallest model first: a provider that cannot start fails once, not three times.
   const landmarks = await make(files.landmarks);
-  const [detector, recognition] = await Promise.all([make(files.detector), make(files.recognition)]);
-  return { provider, detector, landmarks, recognition };
+  const [detector, recognition, yunetSession] = await Promise.all([
+    make(files.detector),
+    make(files.recognition),
+    yunet ? ort.InferenceSession.create(yunet, options(provider, threads)) : undefined,
+  ]);
+  return { provider, detector, landmarks, recognition, ...(yunetSession ? { yunet: yunetSession } : {}) };
 }
 
 function firstLine(err: unknown): string {
@@ -52,16 +58,16 @@ function firstLine(err: unknown): string {
  * one line naming the provider in use and why; `cuda` and `webgpu` fail with FACEIDX_PROVIDER
  * when the provider cannot start.
  */
-export async function openSessions(files: ModelFiles, inference: Config['inference'], log: Logger): Promise<Sessions> {
+export async function openSessions(files: ModelFiles, inference: Config['inference'], log: Logger, yunet?: Uint8Array): Promise<Sessions> {
   const { device, threads } = inference;
   if (device === 'cpu') {
-    const s = await createAll(files, 'cpu', threads);
+    const s = await createAll(files, 'cpu', threads, yunet);
     log.info({ provider: 'cpu', threads }, 'face inference on CPU (inference.device: cpu)');
     return s;
   }
   if (device === 'cuda' || device === 'webgpu') {
     try {
-      const s = await createAll(files, device, threads);
+      const s = await createAll(files, device, threads, yunet);
       log.info({ provider: device }, `face inference on ${device === 'cuda' ? 'CUDA' : 'WebGPU'} (inference.device: ${device})`);
       return s;
     } catch (err) {
@@ -71,11 +77,11 @@ export async function openSessions(files: ModelFiles, inference: Config['inferen
   // The CUDA probe fails loudly on machines without it; the log line below says so once.
   ort.env.logLevel = 'fatal';
   try {
-    const s = await createAll(files, 'cuda', threads);
+    const s = await createAll(files, 'cuda', threads, yunet);
     log.info({ provider: 'cuda' }, 'face inference on CUDA (inference.device: auto, CUDA provider available)');
     return s;
   } catch (err) {
-    const s = await createAll(files, 'cpu', threads);
+    const s = await createAll(files, 'cpu', threads, yunet);
     log.info({ provider: 'cpu', threads, reason: firstLine(err) }, 'face inference on CPU (inference.device: auto; CUDA provider unavailable)');
     return s;
   }

@@ -19,7 +19,7 @@ export interface FaceQuality {
   eyeDistance: number;
   /** Variance of the Laplacian on the aligned chip. */
   sharpness: number;
-  /** Head turn: nose-tip offset from the eyes' midpoint in eye distances (align.ts yawOffset). */
+  /** Head turn: nose-tip offset from the eyes' midpoint in eye distances (align.ts yawOffset5 of points5). */
   yaw: number;
 }
 
@@ -28,8 +28,10 @@ export interface FaceResult {
   box: Rect;
   /** Detector score, 0-1. */
   score: number;
-  /** The 68 landmarks, image pixels. */
+  /** The 68 landmarks, image pixels (the detector's five points when alignment `five` skipped the landmark net). */
   landmarks: Array<[number, number]>;
+  /** Eye centres (image-left first), nose tip, mouth corners (image-left first): for every detector. */
+  points5: Array<[number, number]>;
   /** The 128-d descriptor (Euclidean distance; under clustering.threshold: likely one person). */
   descriptor: Float32Array;
   quality: FaceQuality;

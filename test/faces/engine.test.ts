@@ -16,7 +16,7 @@ import { letterboxCanvas } from '../../src/faces/preprocess.js';
 const require = createRequire(import.meta.url);
 const demo = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 const SAMPLE = join(demo, 'sample1.jpg');
-const detector = { minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'empty' as const, padFactors: [2, 3], padMirror: true };
+const detector = { model: 'ssd' as const, inputWidth: 0, minScore: 0.5, nmsIou: 0.5, minFaceSize: 20, maxImageSide: 4096, padPass: 'empty' as const, padFactors: [2, 3], padMirror: true };
 const inference = { device: 'cpu' as const, threads: 0, batchSize: 8, batchWait: 20, align: 'similarity' as const };
 
 let dir: string;

@@ -30,7 +30,7 @@ let modelDir: string;
 before(async () => {
   modelDir = mkdtempSync(join(tmpdir(), 'faceidx-parity-'));
   engine = await FaceEngine.create({
-    detector: { minScore: 0.5, nmsIou: 0.5, minFaceSize: 1, maxImageSide: 4096, padPass: 'off', padFactors: [2], padMirror: false },
+    detector: { model: 'ssd', inputWidth: 0, minScore: 0.5, nmsIou: 0.5, minFaceSize: 1, maxImageSide: 4096, padPass: 'off', padFactors: [2], padMirror: false },
     inference: { device: 'cpu', threads: 0, batchSize: 32, batchWait: 0, align: 'faceapi' },
     modelDir,
     log: silentLogger,

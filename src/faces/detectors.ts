@@ -1,0 +1,134 @@
+/**
+ * The face detectors behind one interface (`FaceDetector.detect`: frame -> boxes in frame
+ * pixels, score, and the five points when the model gives them):
+ * - `SsdDetector`: face-api's SSD MobileNetV1 on a 512 letterbox, plus the padded-canvas passes
+ *   for faces that fill the frame (kept for `--align faceapi`, parity and comparison);
+ * - `YunetDetector`: YuNet-n at the frame's own aspect (scaled to `detector.inputWidth`, padded to
+ *   multiples of 32), its five landmarks, and the plausibility checks of yunet-checks.ts.
+ * Both drop boxes lower than `detector.minFaceSize`. I/O here is only the onnxruntime runs.
+ */
+import type * as ort from 'onnxruntime-node';
+import type { Config } from '../config/schema.js';
+import type { Point } from './align.js';
+import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } from './detect.js';
+import { letterboxCanvas, mirrorChip, packNchw, resampleCanvas, type Canvas, type Rect, type RgbImage } from './preprocess.js';
+import { run } from './sessions.js';
+import { plausibleFaces } from './yunet-checks.js';
+import { clipToFrame, decodeYunet, packYunet, yunetInput, type YunetInput } from './yunet.js';
+
+/** The detector section as configured (skipStatic belongs to the daemon's pipeline). */
+export type DetectorConfig = Omit<Config['detector'], 'skipStatic'>;
+/** The detector settings with the model-dependent defaults filled in (resolveDetector). */
+export type DetectorSettings = DetectorConfig & { minScore: number; minFaceSize: number };
+
+/** Model-dependent defaults, measured in src/faces/NOTES.md (see the schema's comments). */
+export const MODEL_DEFAULTS = {
+  ssd: { minScore: 0.5, minFaceSize: 20 },
+  yunet: { minScore: 0.7, minFaceSize: 10 },
+} as const;
+
+export function resolveDetector(d: DetectorConfig): DetectorSettings {
+  const def = MODEL_DEFAULTS[d.model];
+  return { ...d, minScore: d.minScore ?? def.minScore, minFaceSize: d.minFaceSize ?? def.minFaceSize };
+}
+
+export interface Detection {
+  box: Rect;
+  score: number;
+  /** The detector's five points (yunet): image-left eye, image-right eye, nose tip, mouth corners. */
+  points5?: Point[];
+}
+
+export interface FaceDetector {
+  readonly model: 'ssd' | 'yunet';
+  detect(img: RgbImage): Promise<Detection[]>;
+}
+
+const SSD_SIZE = 512;
+
+const bigEnough = <T extends Detection>(ds: T[], minFaceSize: number) => ds.filter((d) => d.box.height >= minFaceSize && d.box.width >= 1);
+
+export class SsdDetector implements FaceDetector {
+  readonly model = 'ssd';
+
+  constructor(private readonly session: ort.InferenceSession, private readonly anchors: Float32Array, private readonly settings: DetectorSettings) {}
+
+  /** One detector pass over `canvas` (image pixels out); `mirror` runs it on the mirrored input. */
+  async detectPass(img: RgbImage, canvas: Canvas, minScore: number, mirror = false): Promise<Detection[]> {
+    const chip = resampleCanvas(img, canvas, { x: 0, y: 0, width: img.width, height: img.height }, SSD_SIZE);
+    if (mirror) mirrorChip(chip, SSD_SIZE);
+    const input = new Float32Array(3 * SSD_SIZE * SSD_SIZE);
+    packNchw(chip, SSD_SIZE, 'ssd', input, 0);
+    const out = await run(this.session, input, [1, 3, SSD_SIZE, SSD_SIZE]);
+    const cands = nms(decodeSsd(out.boxes!, out.logits!, this.anchors, 0, minScore), this.settings.nmsIou);
+    return cands.map((c) => ({ box: toImageRect(mirror ? unmirror(c) : c, canvas, img.width, img.height), score: c.score }));
+  }
+
+  /**
+   * The letterbox pass, then (per detector.padPass) the padded passes; with `empty` they stop
+   * at the first pass that finds a face of at least minFaceSize.
+   */
+  async detect(img: RgbImage): Promise<Detection[]> {
+    const { minScore, padPass, padFactors, padMirror, nmsIou, minFaceSize } = this.settings;
+    let dets = bigEnough(await this.detectPass(img, letterboxCanvas(img.width, img.height), minScore), minFaceSize);
+    if (padPass === 'off') return dets;
+    for (const pass of padPasses(padFactors, padMirror)) {
+      if (padPass === 'empty' && dets.length > 0) break;
+      const found = bigEnough(await this.detectPass(img, letterboxCanvas(img.width, img.height, pass.factor), minScore, pass.mirror), minFaceSize);
+      dets = mergeDetections([...dets, ...found], nmsIou);
+    }
+    return dets;
+  }
+}
+
+export class YunetDetector implements FaceDetector {
+  readonly model = 'yunet';
+
+  constructor(private readonly session: ort.InferenceSession, private readonly settings: DetectorSettings) {}
+
+  private async runInput(input: YunetInput, tensor: Float32Array): Promise<Record<string, Float32Array>> {
+    return run(this.session, tensor, [1, 3, input.height, input.width]);
+  }
+
+  /** The whole frame, scaled to at most detector.inputWidth: faces in frame pixels, before NMS. */
+  async framePass(img: RgbImage): Promise<Array<Required<Detection>>> {
+    const input = yunetInput(img.width, img.height, this.settings.inputWidth);
+    const tensor = packYunet(img, input, new Float32Array(3 * input.width * input.height));
+    return decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore);
+  }
+
+  /**
+   * The frame centred on a square canvas `factor` times its longer side (zeros around it): for a
+   * face that fills the frame (a passport photo, LFW's tight crops), which YuNet, trained on
+   * whole scenes, can miss. Faces in frame pixels, before NMS.
+   */
+  async paddedPass(img: RgbImage, factor: number): Promise<Array<Required<Detection>>> {
+    const canvas = letterboxCanvas(img.width, img.height, factor);
+    const max = this.settings.inputWidth > 0 ? this.settings.inputWidth : canvas.side;
+    const size = Math.max(32, Math.ceil(Math.min(canvas.side, max) / 32) * 32);
+    const chip = resampleCanvas(img, canvas, { x: 0, y: 0, width: img.width, height: img.height }, size);
+    const input: YunetInput = { width: size, height: size, scale: size / canvas.side };
+    const tensor = new Float32Array(3 * size * size);
+    const plane = size * size;
+    for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) tensor[(2 - c) * plane + i] = chip[i * 3 + c]!;
+    const faces = decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore);
+    return faces.map((f) => ({
+      score: f.score,
+      box: { ...f.box, x: f.box.x + canvas.ox, y: f.box.y + canvas.oy },
+      points5: f.points5.map(([x, y]) => [x + canvas.ox, y + canvas.oy] as Point),
+    }));
+  }
+
+  async detect(img: RgbImage): Promise<Detection[]> {
+    const { nmsIou, minFaceSize, padPass, padFactors } = this.settings;
+    const finish = (ds: Array<Required<Detection>>) =>
+      plausibleFaces(bigEnough(mergeDetections(ds, nmsIou), minFaceSize)).map((d) => ({ ...d, box: clipToFrame(d.box, img.width, img.height) }));
+    let dets = finish(await this.framePass(img));
+    if (padPass === 'off') return dets;
+    for (const factor of padFactors) {
+      if (padPass === 'empty' && dets.length > 0) break;
+      dets = finish([...dets, ...(await this.paddedPass(img, factor))]);
+    }
+    return dets;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Pure YuNet pre- and post-processing (the onnxruntime session lives in detectors.ts).
+ *
+ * Contract (models/yunet/README.md, libfacedetection.train's onnx/ export):
+ * - input `[1,3,H,W]` float32, BGR, 0-255, no mean or scale; H and W multiples of 32, the frame
+ *   (scaled by `inputScale`) at the top-left and zeros on the right and bottom;
+ * - outputs per stride s in 8, 16, 32, one row per grid cell (row-major, H/s x W/s cells):
+ *   `cls_s` [N], `obj_s` [N], `bbox_s` [N,4], `kps_s` [N,10]; score = sqrt(clamp(cls) x
+ *   clamp(obj)); box centre ((col + b0) s, (row + b1) s), size (exp(b2) s, exp(b3) s);
+ *   landmark k ((col + k[2k]) s, (row + k[2k+1]) s) in the order image-left eye, image-right eye,
+ *   nose tip, image-left mouth corner, image-right mouth corner.
+ */
+import type { Point } from './align.js';
+import type { Rect, RgbImage } from './preprocess.js';
+
+export const YUNET_STRIDES = [8, 16, 32] as const;
+
+/** A face from YuNet in image pixels: box, score and the five points. */
+export interface YunetFace {
+  box: Rect;
+  score: number;
+  points5: Point[];
+}
+
+export interface YunetInput {
+  /** Input tensor width and height (multiples of 32). */
+  width: number;
+  height: number;
+  /** Frame pixels -> input pixels. */
+  scale: number;
+}
+
+/**
+ * The input geometry for a `width` x `height` frame: frames wider than `maxWidth` (0: never)
+ * are scaled down to it, then padded right/bottom to multiples of 32.
+ */
+export function yunetInput(width: number, height: number, maxWidth: number): YunetInput {
+  const scale = maxWidth > 0 && width > maxWidth ? maxWidth / width : 1;
+  const pad = (v: number) => Math.max(32, Math.ceil(Math.round(v * scale) / 32) * 32);
+  return { width: pad(width), height: pad(height), scale };
+}
+
+/**
+ * Packs the frame into the NCHW BGR input (bilinear with half-pixel centres, so a 2x reduction
+ * averages pixel pairs), zeros in the padding. `out` must hold 3 x input.width x input.height.
+ */
+export function packYunet(img: RgbImage, input: YunetInput, out: Float32Array): Float32Array {
+  const { width: W, height: H, scale } = input;
+  const sw = Math.min(W, Math.round(img.width * scale));
+  const sh = Math.min(H, Math.round(img.height * scale));
+  out.fill(0);
+  const plane = W * H;
+  const x0 = new Int32Array(sw);
+  const x1 = new Int32Array(sw);
+  const fx = new Float32Array(sw);
+  for (let dx = 0; dx < sw; dx++) {
+    const sx = Math.min(Math.max((dx + 0.5) / scale - 0.5, 0), img.width - 1);
+    x0[dx] = Math.floor(sx);
+    x1[dx] = Math.min(x0[dx]! + 1, img.width - 1);
+    fx[dx] = sx - x0[dx]!;
+  }
+  const d = img.data;
+  for (let dy = 0; dy < sh; dy++) {
+    const sy = Math.min(Math.max((dy + 0.5) / scale - 0.5, 0), img.height - 1);
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(y0 + 1, img.height - 1);
+    const fy = sy - y0;
+    const r0 = y0 * img.width * 3;
+    const r1 = y1 * img.width * 3;
+    for (let dx = 0; dx < sw; dx++) {
+      const a = r0 + x0[dx]! * 3, b = r0 + x1[dx]! * 3, c = r1 + x0[dx]! * 3, e = r1 + x1[dx]! * 3;
+      const wx = fx[dx]!;
+      const o = dy * W + dx;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = d[a + ch]! + (d[b + ch]! - d[a + ch]!) * wx;
+        const bot = d[c + ch]! + (d[e + ch]! - d[c + ch]!) * wx;
+        out[(2 - ch) * plane + o] = top + (bot - top) * fy; // RGB -> BGR planes
+      }
+    }
+  }
+  return out;
+}
+
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+/**
+ * Decodes the raw outputs (keyed `cls_8`, `obj_8`, `bbox_8`, `kps_8`, ...) of one input into
+ * faces with score >= minScore, in frame pixels (divided by `input.scale`), before NMS.
+ */
+export function decodeYunet(out: Record<string, Float32Array>, input: YunetInput, minScore: number): YunetFace[] {
+  const faces: YunetFace[] = [];
+  const k = 1 / input.scale;
+  for (const s of YUNET_STRIDES) {
+    const cols = input.width / s;
+    const rows = input.height / s;
+    const cls = out[`cls_${s}`]!, obj = out[`obj_${s}`]!, bbox = out[`bbox_${s}`]!, kps = out[`kps_${s}`]!;
+    for (let i = 0; i < rows * cols; i++) {
+      const score = Math.sqrt(clamp01(cls[i]!) * clamp01(obj[i]!));
+      if (!(score >= minScore)) continue;
+      const col = i % cols;
+      const row = (i - col) / cols;
+      const cx = (col + bbox[i * 4]!) * s;
+      const cy = (row + bbox[i * 4 + 1]!) * s;
+      const w = Math.exp(bbox[i * 4 + 2]!) * s;
+      const h = Math.exp(bbox[i * 4 + 3]!) * s;
+      const points5: Point[] = [];
+      for (let p = 0; p < 5; p++) points5.push([(col + kps[i * 10 + 2 * p]!) * s * k, (row + kps[i * 10 + 2 * p + 1]!) * s * k]);
+      faces.push({ box: { x: (cx - w / 2) * k, y: (cy - h / 2) * k, width: w * k, height: h * k }, score, points5 });
+    }
+  }
+  return faces;
+}
+
+/** Clips a box to the frame (landmarks are left as they are). */
+export function clipToFrame(box: Rect, width: number, height: number): Rect {
+  const x0 = Math.max(0, box.x), y0 = Math.max(0, box.y);
+  const x1 = Math.min(width, box.x + box.width), y1 = Math.min(height, box.y + box.height);
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+}
