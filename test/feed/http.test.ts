@@ -37,5 +37,9 @@ describe('http feed', () => {
     assert.notEqual(s.state, 'done');
     assert.match(s.lastError ?? '', /the stream ended/);
     assert.ok(!JSON.stringify(s).includes('pw-123456'));
+    const more = await collect(f, { max: 8 });
+    const runs = [...frames, ...more].map((x) => x.run!);
+    assert.ok(runs.every((r, i) => Number.isInteger(r) && (i === 0 || r >= runs[i - 1]!)), `runs in order: ${runs.join(',')}`);
+    assert.ok(new Set(runs).size >= 2, `a restarted stream delivers frames of a new run: ${runs.join(',')}`);
   });
 });
