@@ -22,3 +22,11 @@ test('thresholdAtFar: the largest threshold within the FAR, between two differen
   const tied = thresholdAtFar([0.5, 0.5, 0.5], [false, false, true], 0);
   assert.equal(tied.falseAccepts, 0);
 });
+
+test('allPairs: every pair once, same when the labels match', async () => {
+  const { allPairs } = await import('../../src/eval/far.js');
+  const d = (x: number) => Float32Array.of(x);
+  const r = allPairs([{ label: 'a', descriptor: d(0) }, { label: 'a', descriptor: d(1) }, { label: 'b', descriptor: d(3) }], (p, q) => Math.abs(p[0]! - q[0]!));
+  assert.deepEqual(Array.from(r.dist), [1, 3, 2]);
+  assert.deepEqual(Array.from(r.same), [1, 0, 0]);
+});
