@@ -5,9 +5,11 @@
  * its size, its largest page and the time taken.
  *
  *   node --import tsx scripts/report-size.ts [--people 10000] [--faces-per-person 10] [--cameras 12] [--keep DIR]
+ *
+ * With --keep DIR the store and report stay there; a store already in DIR is reused.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,36 +40,42 @@ async function thumbnails(): Promise<Buffer[]> {
 }
 
 const t0 = Date.now();
-const set = syntheticFaces({ people, perPerson, seed: 7, shuffle: false });
-const thumbs = await thumbnails();
+const reuse = existsSync(join(work, 'state', 'faceidx.db'));
 const store = await openStore(join(work, 'state'));
-const start = Date.parse('2024-05-01T08:00:00Z');
-for (let c = 0; c < cameras; c++) await store.cameras.upsert({ id: `cam-${c + 1}`, url: `/footage/cam-${c + 1}.mp4`, kind: 'file' });
-for (let p = 0; p < people; p++) {
-  const faces: NewFace[] = [];
-  for (let k = 0; k < perPerson; k++) {
-    const i = p * perPerson + k;
-    const cam = (p * 7 + Math.floor(k / 4)) % cameras;
-    const framePos = (p * 3 + k) % 36_000;
-    faces.push({
-      cameraId: `cam-${cam + 1}`, ts: start + framePos * 1000, framePos, faceIdx: i, box: { x: 100, y: 80, width: 40, height: 48 }, score: 0.9,
-      quality: 40 + (i % 50), clusterable: true, descriptor: set.descriptors[i]!, thumbnail: thumbs[i % thumbs.length], source: `/footage/cam-${cam + 1}.mp4`, frameIndex: framePos * 25,
-    });
-  }
-  const id = await store.people.create();
-  const ids = (await store.faces.insertMany(faces)).filter((x): x is number => x !== null);
-  await store.people.assign(ids.map((f) => [f, id] as const));
-}
+if (!reuse) await fill();
 const built = Date.now();
-const avgThumb = thumbs.reduce((n, b) => n + b.length, 0) / thumbs.length;
-process.stdout.write(`store: ${people * perPerson} faces, ${people} people, ${cameras} cameras, thumbnails ${avgThumb.toFixed(0)} B on average; built in ${((built - t0) / 1000).toFixed(1)} s\n`);
+process.stdout.write(`store: ${(await store.faces.count()).faces} faces, ${await store.people.countActive()} people, ${cameras} cameras${reuse ? ' (reused)' : ''}; built in ${((built - t0) / 1000).toFixed(1)} s\n`);
+
+async function fill(): Promise<void> {
+  const set = syntheticFaces({ people, perPerson, seed: 7, shuffle: false });
+  const thumbs = await thumbnails();
+  const start = Date.parse('2024-05-01T08:00:00Z');
+  for (let c = 0; c < cameras; c++) await store.cameras.upsert({ id: `cam-${c + 1}`, url: `/footage/cam-${c + 1}.mp4`, kind: 'file' });
+  for (let p = 0; p < people; p++) {
+    const faces: NewFace[] = [];
+    for (let k = 0; k < perPerson; k++) {
+      const i = p * perPerson + k;
+      const cam = (p * 7 + Math.floor(k / 4)) % cameras;
+      const framePos = (p * 3 + k) % 36_000;
+      faces.push({
+        cameraId: `cam-${cam + 1}`, ts: start + framePos * 1000, framePos, faceIdx: i, box: { x: 100, y: 80, width: 40, height: 48 }, score: 0.9,
+        quality: 40 + (i % 50), clusterable: true, descriptor: set.descriptors[i]!, thumbnail: thumbs[i % thumbs.length], source: `/footage/cam-${cam + 1}.mp4`, frameIndex: framePos * 25,
+      });
+    }
+    const id = await store.people.create();
+    const ids = (await store.faces.insertMany(faces)).filter((x): x is number => x !== null);
+    await store.people.assign(ids.map((f) => [f, id] as const));
+  }
+  const avgThumb = thumbs.reduce((n, b) => n + b.length, 0) / thumbs.length;
+  process.stdout.write(`thumbnails ${avgThumb.toFixed(0)} B on average\n`);
+}
 const out = join(work, 'report');
 const r = await writeReport(store, { out, configPath: '/etc/faceidx/config.yaml' });
 await store.close();
 const du = execFileSync('du', ['-sb', out], { encoding: 'utf8' }).split('\t')[0];
 const peoplePage = execFileSync('du', ['-b', join(out, 'people.html')], { encoding: 'utf8' }).split('\t')[0];
 process.stdout.write(
-  `report: ${r.pages} pages, ${r.images} images, ${(Number(du) / 1e6).toFixed(1)} MB on disk (du -sb); people.html ${(Number(peoplePage) / 1e6).toFixed(2)} MB; ` +
+  `report: ${r.pages} pages, ${r.images} image files, ${execFileSync('find', [out, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n').length} files, ${(Number(du) / 1e6).toFixed(1)} MB on disk (du -sb); people.html ${(Number(peoplePage) / 1e6).toFixed(2)} MB; ` +
     `largest page ${r.largestPage.file} ${(r.largestPage.bytes / 1e6).toFixed(2)} MB; written in ${((Date.now() - built) / 1000).toFixed(1)} s\n`,
 );
 if (!values.keep) rmSync(work, { recursive: true, force: true });

@@ -43,9 +43,11 @@ export function layout(title: string, root: string, body: string, script = ''): 
 `;
 }
 
+/** A face image: a file of the report (lazy) or an inlined data: URI. */
 export function img(root: string, face: FaceRef | null, alt: string): string {
   if (!face?.img) return `<div class="noimg">no image</div>`;
-  return `<img class="face" loading="lazy" src="${esc(root + face.img)}" alt="${esc(alt)}" width="56" height="56">`;
+  const src = face.img.startsWith('data:') ? face.img : root + face.img;
+  return `<img class="face" loading="lazy" src="${esc(src)}" alt="${esc(alt)}" width="56" height="56">`;
 }
 
 export function link(href: string, text: string | number): string {

@@ -27,7 +27,7 @@ export interface ReportInput {
 
 export interface FaceRef {
   faceId: number;
-  /** Image path, or null when the face has no stored thumbnail. */
+  /** Image path in the report (img/<id>.jpg) or, once inlined, a data: URI; null without a stored thumbnail. */
   img: string | null;
 }
 

@@ -61,7 +61,7 @@ export function personHtml(m: PersonPageModel): string {
   const pages = pager(m.page, m.pages, (n) => root + personHref(p.id, n));
   const body = `<h1>${esc(name(p))}</h1>
 <p>${p.faces} faces on ${esc(p.cameras.join(', '))}; first seen ${esc(utc(p.first))}, last seen ${esc(utc(p.last))}${p.identified === false ? '; seen only at low resolution' : ''}.</p>
-<h2>${p.tracks !== null ? 'Best face of each track' : 'Best faces'}</h2><div class="faces">${best}</div>
+${best ? `<h2>${p.tracks !== null ? 'Best face of each track' : 'Best faces'}</h2><div class="faces">${best}</div>` : ''}
 <h2>Timeline per camera</h2>${timelineSvg(m.timeline)}
 <h2>Nearest other people (candidate merges)</h2>
 <p class="muted">Mean distance over pairs of their best faces. The same person on two cameras measured 0.43-0.45 on the sample clips; different people 0.65-0.8.</p>

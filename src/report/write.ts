@@ -1,7 +1,10 @@
 /**
  * Writes a report folder (I/O): checks the folder, reads the store, renders every page model
- * with its template and copies the thumbnails the pages show as JPEG files next to them (so the
- * folder opens from a USB stick; no page embeds images). Files 0600, folders 0700: they hold faces.
+ * with its template. Images: each person's best face is a JPEG file in img/ (the people page
+ * loads them lazily, person pages show them for nearest people); the faces of a person or camera
+ * page (at most PAGE_SIZE rows) are inlined as data: URIs. One file per face would make 100,000
+ * files for 100,000 faces, which a USB stick's exFAT (128 KB clusters) turns into 13 GB.
+ * Files 0600, folders 0700: they hold faces.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -80,7 +83,20 @@ class Output {
   readonly result: ReportResult = { people: 0, pages: 0, images: 0, bytes: 0, largestPage: { file: '', bytes: 0 } };
   readonly images = new Set<number>();
 
-  constructor(private readonly out: string) {}
+  constructor(
+    private readonly out: string,
+    private readonly reader: ReportReader,
+  ) {}
+
+  /** Replaces the image paths of `refs` (new objects, not shared with other pages) by data: URIs. */
+  async inline(refs: ReadonlyArray<FaceRef | null>): Promise<void> {
+    const wanted = refs.filter((r): r is FaceRef => r?.img != null);
+    const uris = new Map<number, string>();
+    await this.reader.eachThumbnail([...new Set(wanted.map((r) => r.faceId))], async (id, jpeg) => {
+      uris.set(id, `data:image/jpeg;base64,${jpeg.toString('base64')}`);
+    });
+    for (const r of wanted) r.img = uris.get(r.faceId) ?? null;
+  }
 
   async page(file: string, html: string, faces: ReadonlyArray<FaceRef | null> = []): Promise<void> {
     for (const f of faces) if (f?.img) this.images.add(f.faceId);
@@ -97,7 +113,9 @@ async function writePeoplePages(o: Output, ix: ReportIndex): Promise<void> {
     for (let page = 1, pages = 1; page <= pages; page++) {
       const m = personPageModel(ix, id, page)!;
       pages = m.pages;
-      await o.page(personHref(id, page), personHtml(m), [...(page === 1 ? m.best : []), ...m.sightings, ...(page === 1 ? m.neighbours.map((n) => n.best) : [])]);
+      if (page > 1) m.best = [];
+      await o.inline([...m.best, ...m.sightings]);
+      await o.page(personHref(id, page), personHtml(m), m.neighbours.map((n) => n.best));
     }
   }
 }
@@ -114,13 +132,16 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
   const base = { generatedAt: opts.now ?? Date.now(), filter, configPath: opts.configPath, schema: await reader.schema(), cameras, people: await reader.people(), faces: await reader.faces(filter) };
   const pre = indexReport({ ...base, neighbours: new Map() });
   const ix = indexReport({ ...base, neighbours: nearestPeople(await sampleDescriptors(reader, pre)) });
-  const o = new Output(opts.out);
+  const o = new Output(opts.out, reader);
   const people = peopleModel(ix);
   await o.page('index.html', overviewHtml(overviewModel(ix)));
   await o.page('people.html', peopleHtml(people, ix.input.schema.tracks, ix.input.schema.identified), people.map((p) => p.best));
   await writePeoplePages(o, ix);
   for (const cam of ix.cameraById.values()) {
-    for (const m of cameraPageModels(ix, cam.id)) await o.page(cameraHref(cam.slug, m.page), cameraHtml(m), m.visits.map((v) => v.best));
+    for (const m of cameraPageModels(ix, cam.id)) {
+      await o.inline(m.visits.map((v) => v.best));
+      await o.page(cameraHref(cam.slug, m.page), cameraHtml(m));
+    }
   }
   await reader.eachThumbnail([...o.images], async (id, jpeg) => {
     await writeFile(join(opts.out, 'img', `${id}.jpg`), jpeg, { mode: 0o600 });

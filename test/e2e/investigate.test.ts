@@ -82,6 +82,31 @@ async function lazyImagesBroken(page: Page): Promise<string[]> {
   return (await page.evaluate('Array.from(document.images).filter((i) => !(i.naturalWidth > 0)).map((i) => i.src)')) as string[];
 }
 
+/** Visits every page reachable from `start`; every <a href> and <img src> must be a file of the report (or an inlined image). */
+async function walkReport(page: Page, start: string, problems: string[]): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const url = queue.shift()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    await load(page, url, problems);
+    const refs = (await page.$$eval('a[href], img[src]', (els) => els.map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''))).map((ref) => new URL(ref, url).href);
+    for (const ref of refs) {
+      const target = new URL(ref);
+      if (target.protocol === 'data:') {
+        assert.match(ref, /^data:image\/jpeg;base64,/, `${url}: an inlined image`);
+        continue;
+      }
+      assert.equal(target.protocol, 'file:', `${url} links outside the report: ${ref}`);
+      target.hash = '';
+      assert.ok(existsSync(fileURLToPath(target)), `${url} links to a missing file: ${ref}`);
+      if (target.pathname.endsWith('.html')) queue.push(target.href);
+    }
+  }
+  return seen;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env['FACEIDX_REPORT_SHOTS'];
   if (!dir) return;
@@ -104,22 +129,7 @@ test('the report loads in Chromium: no console errors, every link resolves, peop
     page.on('console', (m) => void (m.type() === 'error' && problems.push(`console: ${m.text()}`)));
     page.on('pageerror', (e) => void problems.push(`page error: ${String(e)}`));
     page.on('requestfailed', (q) => void problems.push(`request failed: ${q.url()}`));
-    const seen = new Set<string>();
-    const queue = [pathToFileURL(join(out, 'index.html')).href];
-    while (queue.length > 0) {
-      const url = queue.shift()!;
-      if (seen.has(url)) continue;
-      seen.add(url);
-      await load(page, url, problems);
-      const refs = (await page.$$eval('a[href], img[src]', (els) => els.map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''))).map((ref) => new URL(ref, url).href);
-      for (const ref of refs) {
-        const target = new URL(ref);
-        assert.equal(target.protocol, 'file:', `${url} links outside the report: ${ref}`);
-        target.hash = '';
-        assert.ok(existsSync(fileURLToPath(target)), `${url} links to a missing file: ${ref}`);
-        if (target.pathname.endsWith('.html')) queue.push(target.href);
-      }
-    }
+    const seen = await walkReport(page, pathToFileURL(join(out, 'index.html')).href, problems);
     assert.ok(seen.size >= 1 + 1 + people.length + 3, `pages visited: ${seen.size}`);
     await load(page, pathToFileURL(join(out, 'index.html')).href, problems);
     await shot(page, 'overview');
