@@ -12,7 +12,8 @@ export interface StatusReport {
   feeds: Array<DaemonStatus['feeds'][number] & { faces: number; belowGate: number; timeSource: string | null }>;
   /** Frames through the faces stage since the daemon started (static: skipped, same empty scene). */
   frames: DaemonStatus['frames'] | null;
-  totals: { faces: number; clusterable: number; persons: number; indexSize: number | null; provider: string | null };
+  /** persons: every active person; lowResolution: those seen only at low resolution (identified: false). */
+  totals: { faces: number; clusterable: number; persons: number; lowResolution: number; indexSize: number | null; provider: string | null };
 }
 
 /** Joins the daemon's status file with the database's totals (pure). */
@@ -20,6 +21,8 @@ export interface DbCounts {
   faces: number;
   clusterable: number;
   persons: number;
+  /** People seen only at low resolution. */
+  lowResolution?: number;
   /** Per camera id; cameras without faces may be missing. */
   byCamera?: ReadonlyMap<string, { faces: number; clusterable: number }>;
   /** Per camera id: which clock its sighting times come from (creation_time | startTime | mtime | receive). */
@@ -41,7 +44,7 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
       return { ...f, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0, timeSource: db.timeSources?.get(f.cameraId) ?? null };
     }),
     frames: running ? status!.frames : null,
-    totals: { faces: db.faces, clusterable: db.clusterable, persons: db.persons, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
+    totals: { faces: db.faces, clusterable: db.clusterable, persons: db.persons, lowResolution: db.lowResolution ?? 0, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
   };
 }
 
@@ -60,7 +63,7 @@ export function formatReport(r: StatusReport): string {
     : '(no feeds)';
   const t = r.totals;
   const frames = r.frames ? `frames: ${r.frames.processed} (${r.frames.withFaces} with faces, ${r.frames.static ?? 0} skipped as the same empty scene)\n` : '';
-  return `${head}\n\n${feeds}\n\n${frames}faces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons}  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
+  return `${head}\n\n${feeds}\n\n${frames}faces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons} (${t.lowResolution} seen only at low resolution)  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
 }
 
 export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {
@@ -68,7 +71,7 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
     program
       .command('status')
       .description("Show whether the daemon runs, each feed's state, fps, drops, restarts and last error, and totals.")
-      .option('--json', 'print JSON: {daemon, feeds (each with faces, belowGate and timeSource: creation_time|startTime|mtime|receive), frames, totals: {faces, clusterable, persons, indexSize, provider}}'),
+      .option('--json', 'print JSON: {daemon, feeds (each with faces, belowGate and timeSource: creation_time|startTime|mtime|receive), frames, totals: {faces, clusterable, persons, lowResolution, indexSize, provider}}'),
   )
     .addHelpText('after', exitCodesHelp([3, 75, 78]))
     .action(async (opts: ConfigOption & { json?: boolean }) => {
@@ -79,7 +82,7 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
       try {
         const counts = await store.faces.count();
         const timeSources = new Map((await store.cameras.list()).map((c) => [c.id, c.timeSource] as const));
-        db = { ...counts, persons: await store.people.countActive(), byCamera: await store.faces.countByCamera(), timeSources };
+        db = { ...counts, persons: await store.people.countActive(), lowResolution: await store.people.countLowResolution(), byCamera: await store.faces.countByCamera(), timeSources };
       } finally {
         await store.close();
       }

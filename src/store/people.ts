@@ -222,6 +222,16 @@ export class PeopleRepository {
     });
   }
 
+  /** Active people seen only at low resolution (none of their faces passed the quality gate). */
+  async countLowResolution(): Promise<number> {
+    const r = await this.db.get<{ n: number }>(
+      `SELECT count(*) AS n FROM people p WHERE p.retired_at IS NULL
+       AND EXISTS (SELECT 1 FROM face_person fp WHERE fp.person_id = p.id)
+       AND NOT EXISTS (SELECT 1 FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = p.id AND f.clusterable = 1)`,
+    );
+    return r?.n ?? 0;
+  }
+
   async countActive(): Promise<number> {
     const r = await this.db.get<{ n: number }>('SELECT count(*) AS n FROM people WHERE retired_at IS NULL');
     return r?.n ?? 0;

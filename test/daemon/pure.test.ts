@@ -41,7 +41,7 @@ test('status report: a stale status file with a dead pid says not running', () =
   const dead = buildReport(undefined, status, { faces: 9, clusterable: 7, persons: 2 });
   assert.equal(dead.daemon.running, false);
   assert.equal(dead.daemon.state, 'stopped');
-  assert.deepEqual(dead.totals, { faces: 9, clusterable: 7, persons: 2, indexSize: 7, provider: 'cpu' });
+  assert.deepEqual(dead.totals, { faces: 9, clusterable: 7, persons: 2, lowResolution: 0, indexSize: 7, provider: 'cpu' });
   const live = buildReport(4242, status, { faces: 9, clusterable: 7, persons: 2 });
   assert.equal(live.daemon.running, true);
   assert.equal(live.daemon.pid, 4242);
@@ -55,11 +55,13 @@ test('status report: each feed shows the faces stored from it and how many were 
     feeds: [feed('classroom'), feed('desk'), feed('empty')],
   } as unknown as Parameters<typeof buildReport>[1];
   const byCamera = new Map([['classroom', { faces: 23, clusterable: 0 }], ['desk', { faces: 7, clusterable: 7 }]]);
-  const r = buildReport(undefined, status, { faces: 30, clusterable: 7, persons: 1, byCamera });
+  const r = buildReport(undefined, status, { faces: 30, clusterable: 7, persons: 5, lowResolution: 4, byCamera });
   assert.deepEqual(r.feeds.map((f) => [f.cameraId, f.faces, f.belowGate]), [['classroom', 23, 23], ['desk', 7, 0], ['empty', 0, 0]]);
   const text = formatReport(r);
   assert.match(text, /below gate/);
   assert.match(text.split('\n').find((l) => l.startsWith('classroom'))!, /\b23\s+23\b/);
+  assert.match(text, /persons: 5 \(4 seen only at low resolution\)/);
+  assert.equal(r.totals.lowResolution, 4);
 });
 
 test('until-done summary: one line per failed camera without repeating its name, then the count; none when nothing failed', () => {

@@ -46,6 +46,8 @@ test('six cameras: the ten people who were there, two of them across cameras, no
   const seated = on(['classroom']);
   assert.equal(seated.length, 4, summary);
   assert.ok(seated.every((p) => !p.identified), 'the classroom faces are too small to identify: seen only at low resolution');
+  const status = JSON.parse(cli(['status', '--config', file, '--json']).stdout) as { totals: { persons: number; lowResolution: number } };
+  assert.deepEqual(status.totals.lowResolution, people.filter((p) => !p.identified).length, 'status counts the people seen only at low resolution');
 
   const [twice] = await query<{ n: number }>(
     storage,
