@@ -75,6 +75,8 @@ interface FaceRow {
   camera_id: string;
   clusterable: number;
   person_id: number | null;
+  /** The frame's time (faces of one frame share it); absent in rows that do not say. */
+  ts?: number;
 }
 
 export interface ClipScore {
@@ -82,6 +84,8 @@ export interface ClipScore {
   confirmed: number;
   merged: number;
   split: number;
+  /** People holding two faces of one frame (any face, gated ones too): never right. */
+  twoInOneFrame: number;
   bcubed: { precision: number; recall: number; f1: number };
   perClip: Record<string, { faces: number; people: number; topShare: number }>;
 }
@@ -115,16 +119,30 @@ export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScor
     confirmed: [...byPerson.values()].filter((c) => sum(c) >= minFaces).length,
     merged: [...byPerson.values()].filter((c) => c.size > 1).length,
     split: [...byClip.values()].filter((c) => c.size > 1).length,
+    twoInOneFrame: peopleTwiceInOneFrame(rows),
     bcubed: m,
     perClip,
   };
+}
+
+/** People with two faces in one frame (same camera and ts). Pure. */
+export function peopleTwiceInOneFrame(rows: readonly FaceRow[]): number {
+  const seen = new Set<string>();
+  const twice = new Set<number>();
+  for (const r of rows) {
+    if (r.person_id === null || r.ts === undefined) continue;
+    const key = `${r.person_id}\u0000${r.camera_id}\u0000${r.ts}`;
+    if (seen.has(key)) twice.add(r.person_id);
+    else seen.add(key);
+  }
+  return twice.size;
 }
 
 async function readRows(storageDir: string): Promise<FaceRow[]> {
   const store = await openStore(storageDir, { readonly: true });
   try {
     return await store.db.all<FaceRow>(
-      `SELECT f.camera_id, f.clusterable, fp.person_id
+      `SELECT f.camera_id, f.clusterable, fp.person_id, f.ts
          FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
         ORDER BY f.id`,
     );
@@ -182,7 +200,8 @@ async function main(): Promise<void> {
     const s = result[key] as ClipScore | undefined;
     if (!s) continue;
     process.stdout.write(
-      `${key}: ${s.people} people (${s.confirmed} with >= ${minFaces} faces), ${s.merged} merged across clips, ${s.split} clips split; ` +
+      `${key}: ${s.people} people (${s.confirmed} with >= ${minFaces} faces), ${s.merged} merged across clips, ${s.split} clips split, ` +
+        `${s.twoInOneFrame} holding two faces of one frame; ` +
         `BCubed P ${pct(s.bcubed.precision)} R ${pct(s.bcubed.recall)} F1 ${pct(s.bcubed.f1)}\n`,
     );
   }

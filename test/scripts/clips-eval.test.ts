@@ -20,3 +20,10 @@ test('clips-eval scoring: one person per clip, merges across clips and split cli
   const perfect = scoreClips([row('a', 1), row('a', 1), row('b', 2)], 1);
   assert.deepEqual([perfect.merged, perfect.split, perfect.bcubed.f1], [0, 0, 1]);
 });
+
+test('clips-eval: people holding two faces of one frame are counted, gated faces included', () => {
+  const row = (clip: string, person: number | null, ts: number, clusterable = 1) => ({ camera_id: clip, clusterable, person_id: person, ts });
+  const rows = [row('a', 1, 10), row('a', 2, 10), row('a', 1, 20), row('a', 1, 20, 0), row('b', 3, 10), row('b', 3, 10), row('b', 3, 30), row('a', null, 30), row('a', null, 30)];
+  assert.equal(scoreClips(rows, 1).twoInOneFrame, 2, 'person 1 (a gated face beside a clustered one) and person 3');
+  assert.equal(scoreClips(rows.filter((r) => r.person_id !== 3 && r.clusterable === 1), 1).twoInOneFrame, 0);
+});
