@@ -2,8 +2,11 @@
  * Batch runs: the CW core over the whole live graph from singletons, as a full re-cluster does.
  *
  * Contract:
- * - Must-link groups are contracted to one super-node first (their edges summed into it,
- *   edges inside a group dropped); cannot-link pairs become pairs of super-nodes.
+ * - Must-link groups are contracted to one super-node first (their edges summed into it; an
+ *   edge inside a group becomes a self-loop, a vote of the super-node for its own label, so a
+ *   group holds together as strongly as its faces would on their own and a face track is not
+ *   pulled into another person by a few outside edges); cannot-link pairs become pairs of
+ *   super-nodes.
  * - The first pass visits nodes in node order, i.e. arrival order (CwOptions.firstPass); the
  *   generator is a fresh `mulberry32(seed)`, so the same graph gives the same clusters.
  * - Result: the cluster of every node, -1 for removed faces, after linkage merges (merges.ts).
@@ -39,7 +42,6 @@ function contracted(s: EngineState): { superOf: Int32Array; adj: Adjacency } {
     const from = superOf[i]!;
     forEachEdge(g, i, (target, w) => {
       const to = superOf[target]!;
-      if (to === from) return;
       const at = offsets[from]! + fill[from]!++;
       targets[at] = to;
       weights[at] = w;

@@ -13,7 +13,7 @@
  *   re-clustering and only settles.
  * - `settle`: CW steps from the seeds outwards (FIFO; a node whose label changes queues its
  *   neighbours) until no label changes, or `maxSteps` (default 200,000) steps. A must-link group
- *   votes and moves as one; a node never takes a label held by a cannot-link partner (a fresh
+ *   votes and moves as one (edges inside it vote for its own label); a node never takes a label held by a cannot-link partner (a fresh
  *   label when every candidate is barred).
  * - Randomness: settling draws from the engine's generator; the local re-clustering uses a new
  *   `mulberry32(seed)` each time, so it does not depend on what ran before.
@@ -109,13 +109,12 @@ function vote(s: EngineState, node: number): number {
   if (!members) return relabel(s.graph, s.labels.raw, node, s.voter, s.constraints.partnerMap, fresh, s.rng, s.selfWeight);
   const inGroup = new Set(members);
   const barred = new Set<number>();
+  const current = s.labels.get(node);
   for (const m of members) {
     for (const p of s.constraints.partnersOf(m)) barred.add(s.labels.get(p));
-    forEachEdge(s.graph, m, (t, w) => {
-      if (!inGroup.has(t)) s.voter.add(s.labels.get(t), w);
-    });
+    // An edge inside the group votes for the group's own label (as a self-loop in batch.ts).
+    forEachEdge(s.graph, m, (t, w) => s.voter.add(inGroup.has(t) ? current : s.labels.get(t), w));
   }
-  const current = s.labels.get(node);
   if (s.selfWeight > 0) s.voter.add(current, s.selfWeight);
   const best = s.voter.best(current, barred, s.rng);
   if (best !== null) return best;
