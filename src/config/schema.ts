@@ -72,9 +72,14 @@ export const configSchema = z.strictObject({
       model: z.enum(['yunet', 'ssd']).default('yunet'),
       /**
        * yunet: frames wider than this are scaled down to this width for the detector (boxes and
-       * points map back to frame pixels); 0 never scales. Measured on 1080p in src/faces/NOTES.md.
+       * points map back to frame pixels); 0 never scales. 640 measured best on the six Intel clips
+       * scaled to 1920x1080 (src/faces/NOTES.md): all 181 faces and no false box, at about a ninth
+       * of the full frame's pixels; 800-1280 found false boxes on the upscaled blur, full size
+       * missed 8% of the faces (too large and blurred). Its limit: a face lower than about 30 px in
+       * a 1080p frame is 10 px at the detector and is lost; raise it for distant faces in sharp
+       * high-resolution footage.
        */
-      inputWidth: z.number().int().min(0).max(8192).default(960),
+      inputWidth: z.number().int().min(0).max(8192).default(640),
       /**
        * Minimum detection score, 0-1. Default: 0.5 for ssd; 0.7 for yunet, measured
        * (src/faces/NOTES.md): on the six Intel clips every real face scored >= 0.76 and every
