@@ -23,6 +23,8 @@ export interface AnalyzedFace {
   box: { x: number; y: number; width: number; height: number };
   score: number;
   descriptor: Float32Array;
+  /** Eye centres (image-left first), nose tip, mouth corners (image-left first), for any detector. */
+  points5?: Array<[number, number]>;
   quality: { height: number; eyeDistance: number; sharpness: number; yaw: number };
 }
 
