@@ -2,11 +2,17 @@
  * Faces stage benchmark: descriptors/s at batch 1, 8, 32; detector ms per 512 frame; landmarks
  * ms per face; the whole pipeline per frame; and face-api's tfjs-wasm backend on the same
  * inputs in the same run. Inputs: the demo photos @vladmandic/face-api ships.
+ * Then the detector alone, frames/s, SSD cascade against YuNet (each with its default settings,
+ * YuNet at the default detector.inputWidth) on a frame of samples/face-demographics-walking-and-pause.mp4
+ * at its own 480x270 and scaled by ffmpeg to 1920x1080 (detectors.ts).
  * Env: FACEIDX_BENCH_DEVICE (cpu | cuda | webgpu | auto, default cpu), FACEIDX_BENCH_THREADS
- * (default 2), FACEIDX_BENCH_SECONDS (time per measurement, default 3).
+ * (default 2), FACEIDX_BENCH_SECONDS (time per measurement, default 3), FACEIDX_BENCH_DETECTORS=only
+ * (just the detector rows).
  */
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { configSchema } from '../src/config/schema.js';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FaceEngine, loadImage, type RgbImage } from '../src/faces/index.js';
@@ -37,7 +43,40 @@ interface Row { what: string; faceidx: string; faceapi: string; target: string; 
 const rows: Row[] = [];
 const fmt = (v: number, d = 1) => v.toFixed(d);
 
+const detRows: Row[] = [];
+
+/** Detector alone, frames/s: SSD cascade vs YuNet (default settings each), 480x270 and 1080p. */
+async function detectorRows(modelDir: string, log: ReturnType<typeof createLogger>): Promise<void> {
+  const clip = join(dirname(new URL(import.meta.url).pathname), '..', 'samples', 'face-demographics-walking-and-pause.mp4');
+  const dir = mkdtempSync(join(tmpdir(), 'faceidx-bench-frames-'));
+  const frames: Array<[string, RgbImage]> = [];
+  for (const [name, vf] of [['480x270', 'select=eq(n\\,40)'], ['1920x1080', 'select=eq(n\\,40),scale=1920:1080']] as const) {
+    execFileSync('ffmpeg', ['-v', 'error', '-i', clip, '-vf', vf, '-frames:v', '1', join(dir, `${name}.png`)]);
+    frames.push([name, await loadImage(join(dir, `${name}.png`))]);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const inference = { device, threads, batchSize: 32, batchWait: 0, align: 'dlib68' as const };
+  for (const model of ['ssd', 'yunet'] as const) {
+    const detector = configSchema.parse({ storage: { dir: '.' }, detector: { model } }).detector;
+    const e = await FaceEngine.create({ detector, inference, modelDir, log });
+    for (const [name, img] of frames) {
+      const n = (await e.detect(img)).length;
+      const ms = await time(() => e.detect(img));
+      const label = model === 'yunet' ? `yunet (inputWidth ${detector.inputWidth})` : 'ssd cascade';
+      detRows.push({ what: `detector alone, frames/s, ${name}, ${label}, ${n} faces`, faceidx: fmt(1000 / ms), faceapi: '', target: '', ok: '' });
+    }
+    await e.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.FACEIDX_BENCH_DETECTORS === 'only') {
+    const dir = mkdtempSync(join(tmpdir(), 'faceidx-bench-'));
+    await detectorRows(dir, createLogger({ level: 'warn', pretty: false, destination: process.stderr }));
+    rmSync(dir, { recursive: true, force: true });
+    for (const r of detRows) process.stdout.write(`${r.what.padEnd(70)}  ${r.faceidx}\n`);
+    return;
+  }
   const modelDir = mkdtempSync(join(tmpdir(), 'faceidx-bench-'));
   const log = createLogger({ level: 'info', pretty: false, destination: process.stderr });
   const engine = await FaceEngine.create({
@@ -84,7 +123,6 @@ async function main(): Promise<void> {
   const facesInFrame = (await engine.analyze(img)).length;
   const pipeline = await time(() => engine.analyze(img));
   await engine.close();
-  rmSync(modelDir, { recursive: true, force: true });
 
   // face-api (tfjs wasm backend) on the same inputs
   const ref = await faceApiRef();
@@ -99,6 +137,9 @@ async function main(): Promise<void> {
   const faLm = await time(() => faceapi.nets.faceLandmark68Net.detectLandmarks(lmT), seconds, 30);
   const faPipe = await time(() => ref.analyze(img), seconds, 5);
 
+  await detectorRows(modelDir, log);
+  rmSync(modelDir, { recursive: true, force: true });
+
   const d32 = descPerSec[32]!;
   const faBest = 1000 / Math.min(faDesc1, faDesc8);
   rows.push({ what: 'descriptors/s, batch 1', faceidx: fmt(descPerSec[1]!), faceapi: fmt(1000 / faDesc1), target: '', ok: '' });
@@ -109,6 +150,7 @@ async function main(): Promise<void> {
   rows.push({ what: 'detector ms/frame (resize+model+NMS)', faceidx: fmt(detFull), faceapi: fmt(faDet), target: '', ok: '' });
   rows.push({ what: `landmarks ms/face (batch of ${nLm})`, faceidx: fmt(lmPerFace, 2), faceapi: fmt(faLm, 2), target: '', ok: '' });
   rows.push({ what: `whole pipeline ms/frame (1920x1280, ${facesInFrame} faces)`, faceidx: fmt(pipeline), faceapi: fmt(faPipe), target: '', ok: '' });
+  rows.push(...detRows);
   const cols: Array<keyof Row> = ['what', 'faceidx', 'faceapi', 'target', 'ok'];
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
   const line = (r: Row) => cols.map((c, i) => r[c].padEnd(width[i]!)).join('  ');

@@ -26,8 +26,8 @@ export type { StoredTrack, TrackedFace, TrackedFrame } from './tracking.js';
  */
 export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos' | 'run' | 'still' | 'source' | 'frameIndex' | 'timeSource'> & { data: Uint8Array };
 
-/** A face as the pipeline needs it (src/faces FaceResult; landmarks and points not needed). */
-export type AnalyzedFace = Omit<FaceResult, 'landmarks' | 'points5'>;
+/** A face as the pipeline needs it (src/faces FaceResult; the 68 landmarks not needed, the five points optional). */
+export type AnalyzedFace = Omit<FaceResult, 'landmarks' | 'points5'> & Partial<Pick<FaceResult, 'points5'>>;
 
 /** The faces stage as the pipeline sees it (src/faces FaceEngine). */
 export interface Analyzer {

@@ -25,7 +25,7 @@ export interface EngineCliOptions {
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'take detector/inference settings (and the model folder) from this config file')
-    .option('--align <mode>', 'descriptor crop: dlib68 (dlib chip from 68 landmarks), similarity (dlib 5-point chip), five (chip from the eye centres, nose tip and mouth corners: yunet\'s own five points, no landmark net) or faceapi (face-api\'s crop, with the SSD detector)')
+    .option('--align <mode>', 'descriptor crop: dlib68 (dlib chip from 68 landmarks, default), similarity (dlib 5-point chip), five (chip from the eye centres, nose tip and mouth corners: yunet\'s own five points, no landmark net) or faceapi (face-api\'s crop, with the SSD detector)')
     .option('--device <device>', 'auto | cpu | cuda | webgpu')
     .option('--threads <n>', 'onnxruntime threads (0: its choice)', (v) => Number(v))
     .option('--detector <model>', 'face detector: yunet (default) or ssd (face-api\'s SSD cascade)')

@@ -34,7 +34,8 @@ test('the worker pool gives the engine\'s results, and a dead worker is replaced
     const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
     const dead = slots[0]!.worker;
     await dead.terminate();
-    await new Promise((r) => setTimeout(r, 3000)); // the replacement loads its models
+    // The replacement loads its models (seconds; longer on a loaded machine): wait for it, up to 60 s.
+    for (let t = 0; t < 600 && slots[0]!.worker === dead; t++) await new Promise((r) => setTimeout(r, 100));
     assert.notEqual(slots[0]!.worker, dead, 'a new worker took its place');
     const again = await Promise.all([pool.analyze(img), pool.analyze(img), pool.analyze(img)]);
     for (const got of again) assert.equal(got.length, expected.length);
