@@ -209,3 +209,30 @@ test('the watch list is reloaded from the store while the service runs', async (
   assert.equal(a!.entryName, 'bob');
   assert.equal(a!.entryId, null);
 });
+
+test('a failing channel backs off as a whole: one attempt, not one per pending alert', async () => {
+  const { ChannelWorker } = await import('../../src/alerts/outbox.js');
+  const { store } = await newStore();
+  const entry = (await store.watch.add('alice', [{ descriptor: ALICE, source: 'a.jpg', box: { x: 0, y: 0, width: 1, height: 1 } }]))!;
+  for (const trackId of [1, 2, 3]) {
+    await store.alerts.insert({ entryId: entry, entryName: 'alice', cameraId: 'c', trackId, faceId: null, personId: null, ts: trackId, distance: 0.1, thumbnail: null }, ['webhook']);
+  }
+  let calls = 0;
+  const worker = new ChannelWorker({
+    channel: 'webhook',
+    alerts: store.alerts,
+    send: async () => {
+      calls++;
+      throw new Error('down');
+    },
+    retry: { initialMs: 60_000, maxMs: 60_000, retries: 'unlimited' },
+    log: capture().log,
+  });
+  worker.start();
+  await waitFor('the first attempt', async () => (await store.alerts.list()).some((a) => a.deliveries[0]!.attempts === 1));
+  worker.wake(); // a new alert's wake-up does not bypass the backoff either
+  await new Promise((r) => setTimeout(r, 300));
+  await worker.stop();
+  assert.equal(calls, 1);
+  assert.deepEqual((await store.alerts.list()).map((a) => a.deliveries[0]!.attempts), [1, 0, 0]);
+});
