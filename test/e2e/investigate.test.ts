@@ -160,8 +160,11 @@ test('the report loads in Chromium: no console errors, every link resolves, peop
 
 test('a second report replaces the first; a folder that is not a report is refused without --force', () => {
   const out = join(cfg.dir, 'report');
+  const old = join(out, 'camera', '1-desk-both.html');
+  assert.ok(existsSync(old), 'the first report has a page for desk-both');
   assert.equal(cli(['report', '--config', file, '--out', out, '--camera', 'desk-male']).code, 0);
-  assert.ok(!existsSync(join(out, 'camera', '3-desk-both.html')), 'the old camera pages are gone');
+  assert.ok(!existsSync(old), 'the old camera pages are gone');
+  assert.ok(existsSync(join(out, 'camera', '3-desk-male.html')));
   const r = cli(['report', '--config', file, '--out', SAMPLES]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /is not a faceidx report.*--force/);
