@@ -24,30 +24,42 @@ nav{background:#263238;padding:8px 16px}nav a{color:#fff;margin-right:16px;text-
 main{padding:12px 16px}h1{font-size:20px;margin:8px 0}h2{font-size:16px;margin:18px 0 6px}
 table{border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:middle}
 th{background:#eceff1;cursor:default}th.sort{cursor:pointer}td.n{text-align:right}
-img.face{width:56px;height:56px;object-fit:cover;display:block;background:#ccc}
+.face{width:56px;height:56px;object-fit:cover;display:block;background:#ccc center/cover no-repeat}
 .noimg{width:56px;height:56px;background:#ddd;color:#666;font-size:10px;display:flex;align-items:center;justify-content:center}
-.faces{display:flex;flex-wrap:wrap;gap:8px}.faces figure{margin:0;font-size:11px;width:120px}.faces img.face{width:112px;height:112px}
+.faces{display:flex;flex-wrap:wrap;gap:8px}.faces figure{margin:0;font-size:11px;width:120px}.faces .face{width:112px;height:112px}
 code{background:#eee;padding:1px 4px;font-size:12px;word-break:break-all}.muted{color:#777}.pager a{margin-right:8px}
 svg text{font:11px system-ui,sans-serif}`;
 
 const CSP = "default-src 'none'; img-src 'self' data: file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
 /** A whole page; `root` is the way back to the report folder ('' or '../'). */
-export function layout(title: string, root: string, body: string, script = ''): string {
+export function layout(title: string, root: string, body: string, script = '', styles = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
-<title>${esc(title)} - faceidx report</title><style>${CSS}</style></head>
+<title>${esc(title)} - faceidx report</title><style>${CSS}</style>${styles ? `<style>\n${styles}\n</style>` : ''}</head>
 <body><nav><a href="${esc(root)}index.html">Overview</a><a href="${esc(root)}people.html">People</a></nav>
 <main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>
 `;
 }
 
-/** A face image: a file of the report (lazy) or an inlined data: URI. */
+/**
+ * A face image: a file of the report (lazy <img>), or an inlined one drawn from the page's
+ * style rule `.i<faceId>` (see inlineStyles), so a face shown twice on a page is stored once.
+ */
 export function img(root: string, face: FaceRef | null, alt: string): string {
   if (!face?.img) return `<div class="noimg">no image</div>`;
-  const src = face.img.startsWith('data:') ? face.img : root + face.img;
-  return `<img class="face" loading="lazy" src="${esc(src)}" alt="${esc(alt)}" width="56" height="56">`;
+  if (face.img.startsWith('data:')) return `<span class="face i${face.faceId}" role="img" aria-label="${esc(alt)}"></span>`;
+  return `<img class="face" loading="lazy" src="${esc(root + face.img)}" alt="${esc(alt)}" width="56" height="56">`;
+}
+
+/** One style rule per inlined face of a page (data: URIs hold only base64 characters). */
+export function inlineStyles(faces: ReadonlyArray<FaceRef | null>): string {
+  const rules = new Map<number, string>();
+  for (const f of faces) {
+    if (f?.img?.startsWith('data:') && /^data:image\/jpeg;base64,[A-Za-z0-9+/=]*$/.test(f.img)) rules.set(f.faceId, `.i${f.faceId}{background-image:url(${f.img})}`);
+  }
+  return [...rules.values()].join('\n');
 }
 
 export function link(href: string, text: string | number): string {

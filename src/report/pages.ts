@@ -1,5 +1,5 @@
 /** Templates: page models -> HTML strings (pure; every text goes through esc). */
-import { esc, img, layout, link, pager, timelineSvg, utc } from './html.js';
+import { esc, img, inlineStyles, layout, link, pager, timelineSvg, utc } from './html.js';
 import type { OverviewModel, PersonSummary } from './model.js';
 import type { CameraPageModel, PersonPageModel } from './person-model.js';
 import { cameraHref, personHref } from './paths.js';
@@ -69,7 +69,7 @@ ${near ? `<table id="neighbours"><tr><th>person</th><th>face</th><th>label</th><
 <h2>Sightings</h2>${pages}
 <table id="sightings"><tr><th>face</th><th>id</th><th>camera</th><th>position in footage</th><th>frame</th><th>time</th>${p.tracks !== null ? '<th>track</th>' : ''}<th></th></tr>
 ${rows}</table>${pages}`;
-  return layout(name(p), root, body);
+  return layout(name(p), root, body, '', inlineStyles([...m.best, ...m.sightings]));
 }
 
 export function cameraHtml(m: CameraPageModel): string {
@@ -84,5 +84,5 @@ export function cameraHtml(m: CameraPageModel): string {
 <h2>Who was seen here, in time order</h2>${pages}
 <table id="visits"><tr><th>from</th><th>to</th><th>position in footage</th><th>face</th><th>person</th><th>label</th><th>faces</th></tr>
 ${rows}</table>${pages}`;
-  return layout(`Camera ${c.id}`, root, body);
+  return layout(`Camera ${c.id}`, root, body, '', inlineStyles(m.visits.map((v) => v.best)));
 }

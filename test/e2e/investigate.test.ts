@@ -107,6 +107,22 @@ async function walkReport(page: Page, start: string, problems: string[]): Promis
   return seen;
 }
 
+/** Inlined faces (span.face drawn from a data: URI in the page's style): those whose image is missing or does not decode. */
+async function inlineFacesBroken(page: Page): Promise<{ faces: number; broken: string[] }> {
+  return (await page.evaluate(`(async () => {
+    const els = Array.from(document.querySelectorAll('span.face'));
+    const broken = await Promise.all(els.map(async (el) => {
+      const m = /url\\("?(data:[^")]*)"?\\)/.exec(getComputedStyle(el).backgroundImage);
+      if (!m) return 'no image: ' + el.className;
+      const i = new Image();
+      i.src = m[1];
+      try { await i.decode(); } catch { return 'undecodable: ' + el.className; }
+      return i.naturalWidth > 0 ? null : 'empty: ' + el.className;
+    }));
+    return { faces: els.length, broken: broken.filter(Boolean) };
+  })()`)) as { faces: number; broken: string[] };
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env['FACEIDX_REPORT_SHOTS'];
   if (!dir) return;
@@ -148,7 +164,10 @@ test('the report loads in Chromium: no console errors, every link resolves, peop
     for (const ticks of rowsInTimeline) assert.ok(ticks > 0);
     const sightings = await page.$$eval('#sightings tr', (trs) => trs.length - 1);
     assert.equal(sightings, Math.min(most.faces, 500));
-    assert.deepEqual(await lazyImagesBroken(page), [], 'every image of the person page loads');
+    assert.deepEqual(await lazyImagesBroken(page), [], 'every image file of the person page loads');
+    const inline = await inlineFacesBroken(page);
+    assert.ok(inline.faces >= sightings, `faces drawn: ${inline.faces}`);
+    assert.deepEqual(inline.broken, [], 'every inlined face of the person page decodes');
     await shot(page, 'person');
     const camPage = new URL(await page.$eval('#sightings a', (a) => a.getAttribute('href') ?? ''), page.url()).href;
     await load(page, camPage, problems);
@@ -160,8 +179,11 @@ test('the report loads in Chromium: no console errors, every link resolves, peop
 
 test('a second report replaces the first; a folder that is not a report is refused without --force', () => {
   const out = join(cfg.dir, 'report');
+  const old = join(out, 'camera', '1-desk-both.html');
+  assert.ok(existsSync(old), 'the first report has a page for desk-both');
   assert.equal(cli(['report', '--config', file, '--out', out, '--camera', 'desk-male']).code, 0);
-  assert.ok(!existsSync(join(out, 'camera', '3-desk-both.html')), 'the old camera pages are gone');
+  assert.ok(!existsSync(old), 'the old camera pages are gone');
+  assert.ok(existsSync(join(out, 'camera', '3-desk-male.html')));
   const r = cli(['report', '--config', file, '--out', SAMPLES]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /is not a faceidx report.*--force/);

@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { footagePosition, indexReport, overviewModel, peopleModel, type ReportInput } from '../../src/report/model.js';
 import { meanPairDistance, nearestPeople } from '../../src/report/neighbours.js';
 import { cameraHtml, overviewHtml, peopleHtml, personHtml } from '../../src/report/pages.js';
+import { img, inlineStyles } from '../../src/report/html.js';
 import { cameraSlug, MARKER_FILE } from '../../src/report/paths.js';
 import { cameraPageModels, personPageModel } from '../../src/report/person-model.js';
 import { prepareFolder } from '../../src/report/write.js';
@@ -94,6 +95,14 @@ describe('report page models', () => {
     }
     assert.match(html[2]!, /faceidx merge 1 2 --config/);
     assert.ok(html[1]!.includes('O&#39;Brien'));
+  });
+
+  test('an inlined face is one style rule per page however often it is shown; nothing but base64 JPEG gets into the style', () => {
+    const a = { faceId: 7, img: 'data:image/jpeg;base64,QUJD' };
+    const evil = { faceId: 8, img: 'data:image/jpeg;base64,x)}body{display:none' };
+    assert.equal(inlineStyles([a, { ...a }, evil, null]), '.i7{background-image:url(data:image/jpeg;base64,QUJD)}');
+    assert.equal(img('../', a, 'face <7>'), '<span class="face i7" role="img" aria-label="face &lt;7&gt;"></span>');
+    assert.match(img('../', { faceId: 9, img: 'img/9.jpg' }, 'x'), /<img class="face" loading="lazy" src="..\/img\/9.jpg"/);
   });
 
   test('camera slugs are file-name safe and distinct', () => {
