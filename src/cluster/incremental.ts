@@ -125,7 +125,9 @@ function vote(s: EngineState, node: number): number {
 export function settle(s: EngineState, seeds: Iterable<number>): { changed: Set<number>; settled: boolean } {
   const queue: number[] = [];
   const queued = new Set<number>();
-  const push = (n: number) => {
+  // A must-link group votes and moves as one: it is queued once, as its first member.
+  const push = (node: number) => {
+    const n = s.constraints.groupOf(node)?.[0] ?? node;
     if (!queued.has(n) && s.graph.alive[n]) {
       queued.add(n);
       queue.push(n);
@@ -140,8 +142,10 @@ export function settle(s: EngineState, seeds: Iterable<number>): { changed: Set<
     const node = queue[head]!;
     queued.delete(node);
     const l = vote(s, node);
-    if (l === s.labels.get(node)) continue;
-    for (const m of s.constraints.groupOf(node) ?? [node]) {
+    const members = s.constraints.groupOf(node) ?? [node];
+    if (members.every((m) => s.labels.get(m) === l)) continue;
+    for (const m of members) {
+      if (s.labels.get(m) === l) continue;
       s.labels.move(m, l);
       changed.add(m);
       for (const t of s.graph.neighbours(m)) push(t);
