@@ -34,6 +34,12 @@ export interface CameraFeedOptions {
 }
 
 const FPS_WINDOW_MS = 10_000;
+/**
+ * With giveUpAfter, a feed gives up after that many failed runs without a frame, or this many
+ * times as many stalled ones: a file that opens but is slow to give its first frame (14 cameras
+ * starting together on 2 busy cores took over 20 s) is not a missing file.
+ */
+const STALL_BUDGET = 5;
 /** Run numbers handed out in this process (Frame.run). */
 let runsStarted = 0;
 
@@ -68,6 +74,8 @@ export class CameraFeed extends EventEmitter {
   private failedForGood = false;
   /** Failed runs since the last frame arrived (compared with opts.giveUpAfter). */
   private failuresSinceFrame = 0;
+  /** Stalled runs since the last frame arrived (compared with opts.giveUpAfter x STALL_BUDGET). */
+  private stallsSinceFrame = 0;
   private liveEpochMs = 0;
 
   constructor(
@@ -185,6 +193,7 @@ export class CameraFeed extends EventEmitter {
     if (this.runFrames++ === 0) {
       this.backoff.reset();
       this.failuresSinceFrame = 0;
+      this.stallsSinceFrame = 0;
       this.log.info({ url: this.url, width: f.width, height: f.height }, 'feed running');
     }
     this.setState('running');
@@ -240,9 +249,12 @@ export class CameraFeed extends EventEmitter {
     const err = new FaceidxError(failure.code, `camera "${this.camera.id}": ${failure.cause} (${this.url})`, failure.fix);
     const message = redactText(err.message, this.camera.url);
     this.lastError = { message, code: failure.code };
-    this.failuresSinceFrame++;
+    // A stalled run (ffmpeg opened the input but gave no frame in time: a busy machine, a slow
+    // start) is not an input that cannot be opened: stalls get STALL_BUDGET times the retries.
+    if (this.stalled) this.stallsSinceFrame++;
+    else this.failuresSinceFrame++;
     const limit = this.opts.giveUpAfter;
-    const givingUp = failure.retry && limit !== undefined && this.failuresSinceFrame > limit;
+    const givingUp = failure.retry && limit !== undefined && (this.failuresSinceFrame > limit || this.stallsSinceFrame > limit * STALL_BUDGET);
     if (!failure.retry || givingUp) {
       if (givingUp) this.log.error({ err: message, code: failure.code, retries: limit }, 'feed failed; giving up after its retries');
       else this.log.error({ err: message, code: failure.code }, 'feed failed; not retrying');
