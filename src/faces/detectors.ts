@@ -19,17 +19,17 @@ import { clipToFrame, decodeYunet, packYunet, yunetInput, type YunetInput } from
 /** The detector section as configured (skipStatic belongs to the daemon's pipeline). */
 export type DetectorConfig = Omit<Config['detector'], 'skipStatic'>;
 /** The detector settings with the model-dependent defaults filled in (resolveDetector). */
-export type DetectorSettings = DetectorConfig & { minScore: number; minFaceSize: number };
+export type DetectorSettings = DetectorConfig & { minScore: number; minFaceSize: number; padPass: 'off' | 'empty' | 'always' };
 
 /** Model-dependent defaults, measured in src/faces/NOTES.md (see the schema's comments). */
 export const MODEL_DEFAULTS = {
-  ssd: { minScore: 0.5, minFaceSize: 20 },
-  yunet: { minScore: 0.7, minFaceSize: 10 },
+  ssd: { minScore: 0.5, minFaceSize: 20, padPass: 'empty' },
+  yunet: { minScore: 0.7, minFaceSize: 10, padPass: 'off' },
 } as const;
 
 export function resolveDetector(d: DetectorConfig): DetectorSettings {
   const def = MODEL_DEFAULTS[d.model];
-  return { ...d, minScore: d.minScore ?? def.minScore, minFaceSize: d.minFaceSize ?? def.minFaceSize };
+  return { ...d, minScore: d.minScore ?? def.minScore, minFaceSize: d.minFaceSize ?? def.minFaceSize, padPass: d.padPass ?? def.padPass };
 }
 
 export interface Detection {

@@ -22,7 +22,7 @@ const found: Record<string, { frames: number; present: number; found: number; ov
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'faceidx-samples-det-'));
-  const cfg = configSchema.parse({ storage: { dir }, inference: { device: 'cpu', workers: 0 } });
+  const cfg = configSchema.parse({ storage: { dir }, detector: { model: 'yunet' }, inference: { device: 'cpu', workers: 0 } });
   engine = await FaceEngine.create({ detector: cfg.detector, inference: cfg.inference, modelDir: join(tmpdir(), 'faceidx-e2e-models'), log: silentLogger });
 });
 

@@ -29,7 +29,7 @@ const faceidx = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FACEIDX_VENDORED_DIR: join(dir, 'models'), NOTIFY_SOCKET: '' } });
 
 test('faceidx embed with a damaged vendored model: exit 69, the message names the file and the fix', () => {
-  const r = faceidx(['embed', '--json', '--model-dir', join(tmpdir(), 'faceidx-e2e-models'), PHOTO]);
+  const r = faceidx(['embed', '--json', '--detector', 'yunet', '--model-dir', join(tmpdir(), 'faceidx-e2e-models'), PHOTO]);
   assert.equal(r.status, 69, r.stderr);
   assert.equal(r.stdout, '');
   assert.ok(r.stderr.includes(damaged), r.stderr);
@@ -45,7 +45,7 @@ test('faceidx embed --detector ssd does not need the YuNet file', () => {
 test('faceidx run (the daemon) with a damaged vendored model: exit 69 before any camera starts', () => {
   const storage = join(dir, 'state');
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, `storage:\n  dir: ${storage}\ncameras:\n  - id: desk\n    url: ${JSON.stringify(join(ROOT, 'samples', 'head-pose-face-detection-female.mp4'))}\ninference:\n  device: cpu\n  modelDir: ${join(tmpdir(), 'faceidx-e2e-models')}\n`);
+  writeFileSync(file, `storage:\n  dir: ${storage}\ncameras:\n  - id: desk\n    url: ${JSON.stringify(join(ROOT, 'samples', 'head-pose-face-detection-female.mp4'))}\ndetector:\n  model: yunet\ninference:\n  device: cpu\n  modelDir: ${join(tmpdir(), 'faceidx-e2e-models')}\n`);
   const r = faceidx(['run', '--config', file, '--until-done']);
   assert.equal(r.status, 69, `${r.stdout}\n${r.stderr}`);
   assert.ok(`${r.stdout}${r.stderr}`.includes(damaged), `${r.stdout}\n${r.stderr}`);

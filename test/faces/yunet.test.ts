@@ -108,13 +108,13 @@ test('the five-point chip maps the template onto the points (a pure similarity)'
   assert.ok(Math.abs(big[2]![0] - 2 * t[2]![0]) < 1e-9);
 });
 
-test('detector defaults depend on the model: yunet 0.7 / 10 px, ssd 0.5 / 20 px; explicit values win', () => {
+test('detector defaults depend on the model: yunet 0.7 / 10 px / no padded pass, ssd 0.5 / 20 px / padded passes when empty; explicit values win', () => {
   const cfg = configSchema.parse({ storage: { dir: '.' } });
   assert.equal(cfg.detector.model, 'yunet');
   const y = resolveDetector(cfg.detector);
-  assert.deepEqual([y.minScore, y.minFaceSize], [0.7, 10]);
+  assert.deepEqual([y.minScore, y.minFaceSize, y.padPass], [0.7, 10, 'off']);
   const s = resolveDetector({ ...cfg.detector, model: 'ssd' });
-  assert.deepEqual([s.minScore, s.minFaceSize], [0.5, 20]);
+  assert.deepEqual([s.minScore, s.minFaceSize, s.padPass], [0.5, 20, 'empty']);
   assert.equal(resolveDetector({ ...cfg.detector, minScore: 0.55 }).minScore, 0.55);
 });
 
