@@ -294,11 +294,11 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /**
        * A track matches a watch entry when its descriptor is closer than this (Euclidean) to one of
-       * the entry's photos. Default 0.54, the false-accept rate of 0.1% on lfw-dev: over every pair
-       * of 2,024 lfw-dev images (2.03 M different-person pairs) 0.083% of strangers are closer and
-       * 94.6% of same-person pairs are (90.9% of the listed same pairs of lfw-dev-pairs.txt); 0.475
-       * gives 0.01% and 78%. The verification threshold 0.62 would accept 1.1% of strangers
-       * (scripts/watch-threshold.ts; README "Watch list and alerts").
+       * the entry's photos. Default 0.54, a false-accept rate of 0.1% on lfw-dev: 3 of the 3,000
+       * different-person pairs of lfw-dev-pairs.txt are closer and 91.9% of its 3,000 same-person
+       * pairs are; over every pair of 5,846 lfw-dev images (17 M different-person pairs) 0.098% and
+       * 94.0%. 0.475 gives 0.01% and 77%; the verification threshold 0.62 accepts 1.2% of
+       * strangers (scripts/watch-threshold.ts; README "Watch list and alerts").
        */
       threshold: z.number().gt(0).max(2).default(0.54),
       /** First retry of a failed delivery after this; each further retry waits twice as long... */
