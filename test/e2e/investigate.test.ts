@@ -153,9 +153,14 @@ test('the report loads in Chromium: no console errors, every link resolves, peop
     const rows = await page.$$eval('#people tbody tr', (trs) => trs.map((tr) => ({ id: Number(tr.getAttribute('data-id')), w: (tr.querySelector('img') as unknown as { naturalWidth: number } | null)?.naturalWidth ?? 0 })));
     assert.deepEqual(rows.map((x) => x.id).sort(), people.map((p) => p.id).sort());
     for (const row of rows) assert.ok(row.w > 0, `person ${row.id} has no image on the people page`);
+    await page.click('th[data-key="first"]');
+    const firsts = await page.$$eval('#people tbody tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-first'))));
+    assert.deepEqual(firsts, [...firsts].sort((a, b) => a - b), 'sorted by first seen');
     await page.type('#filter', 'desk-male');
+    const expected = people.filter((p) => p.cameras.includes('desk-male')).length;
+    await page.waitForFunction(`document.getElementById('shown').textContent === '${expected}'`, { timeout: 10_000 }).catch(() => undefined);
     const shown = await page.$eval('#shown', (e) => Number(e.textContent));
-    assert.equal(shown, people.filter((p) => p.cameras.includes('desk-male')).length, 'the filter keeps the people seen on desk-male');
+    assert.equal(shown, expected, 'the filter keeps the people seen on desk-male');
     await shot(page, 'people');
     const most = people.sort((a, b) => b.cameras.length - a.cameras.length)[0]!;
     await load(page, pathToFileURL(join(out, 'person', `${most.id}.html`)).href, problems);
