@@ -27,7 +27,7 @@ const photo = join(mkdtempSync(join(tmpdir(), 'faceidx-watch-photo-')), 'man-wit
 let broker: Broker;
 
 before(async () => {
-  // At 3 s the clip of the two of them shows the man's face (the woman is turned away).
+  // At 3 s the clip of the two of them shows both, heads tilted: the man is on the right (face 2 of 2, left to right).
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-ss', '3', '-i', join(SAMPLES, 'head-pose-face-detection-female-and-male.mp4'), '-frames:v', '1', photo]);
   broker = await startBroker();
   cleanups.push(() => broker.stop());
@@ -51,7 +51,7 @@ test('one alert per track of the enrolled man, on the webhook and over MQTT; non
   cleanups.push(() => receiver.stop());
   const messages = await subscribe();
   const { file, storage } = makeConfig([man, woman], alertsYaml(receiver.url, broker.url));
-  const enrol = cli(['watch', 'add', 'the man', photo, '--config', file]);
+  const enrol = cli(['watch', 'add', 'the man', photo, '--face', '2', '--config', file]);
   assert.equal(enrol.code, 0, enrol.stderr);
 
   const d = startDaemon(file, ['--until-done']);
@@ -86,7 +86,7 @@ test('with the receiver down the alert stays pending and is delivered when it co
   const receiver = new Receiver(await freePort());
   cleanups.push(() => receiver.stop());
   const { file, storage } = makeConfig([{ ...man, loop: true }], alertsYaml(receiver.url, broker.url));
-  assert.equal(cli(['watch', 'add', 'the man', photo, '--config', file]).code, 0);
+  assert.equal(cli(['watch', 'add', 'the man', photo, '--face', '2', '--config', file]).code, 0);
   const d = startDaemon(file);
   await waitFor('a failed webhook attempt', async () => {
     const rows = await query<{ attempts: number; state: string }>(storage, "SELECT attempts, state FROM alert_deliveries WHERE channel = 'webhook'");
