@@ -52,15 +52,17 @@ export class TrackStage {
   async storeFrame(frame: TrackFrame, faces: readonly TrackFace[], records: readonly NewFace[]): Promise<TrackedFrame> {
     const step = this.tracker.step(frame, faces);
     const writes = this.writes(step.links, step.ended);
+    // A sighting (a poor face kept in its track against its descriptor) is never clustered.
+    const gated = records.map((r, i) => (step.links[i]!.sighting ? { ...r, clusterable: false } : r));
     const stored = await this.store.tracks.storeFrame({
-      faces: records.map((r, i) => ({ ...r, trackKey: step.links[i]!.track.key })),
+      faces: gated.map((r, i) => ({ ...r, trackKey: step.links[i]!.track.key })),
       tracks: writes,
     });
     for (const [key, id] of stored.trackIds) this.ids.set(key, id);
     const tracks = this.storedTracks(step.links, step.ended, stored.trackIds);
     for (const e of step.ended) this.ids.delete(e.track.key);
     const tracked: TrackedFace[] = [];
-    records.forEach((r, i) => {
+    gated.forEach((r, i) => {
       const id = stored.faceIds[i];
       const trackId = stored.trackIds.get(step.links[i]!.track.key);
       if (id === null || id === undefined || trackId === undefined) return;

@@ -13,7 +13,11 @@
  * Feasible pairs are taken greedily, cheapest first: a track gets at most one face and a face at
  * most one track, so two faces of one frame never join one track. A pair that is feasible by
  * position and size but not by descriptor is a "jump": the face starts a new track, split from
- * the track it would have continued (tracker.ts decides what happens to that track).
+ * the track it would have continued (tracker.ts decides what happens to that track) — unless the
+ * face is a poor one (strongly turned or blurred: `poor`) and the pair is unambiguous (the only
+ * open track in its place, and no other unmatched face in that track's place): then it continues
+ * the track as a *sighting* (its descriptor is not trusted; the tracker keeps it out of the
+ * track's aggregate and the pipeline out of clustering), since a turned head is not a new person.
  */
 import { centreDistance, descriptorDistance, iou, predict, type Box, type Velocity } from './geometry.js';
 
@@ -27,6 +31,8 @@ export interface AssocTrack {
 export interface AssocFace {
   box: Box;
   descriptor: Float32Array;
+  /** A face too turned or blurred for its descriptor to be trusted (tracker.ts decides). */
+  poor?: boolean;
 }
 
 export interface AssocSettings {
@@ -83,6 +89,8 @@ export interface Assignment {
   verdicts: Array<PairVerdict | undefined>;
   /** Indices of unmatched tracks a face split from (descriptor jump). */
   jumped: number[];
+  /** Per face: it continues its track as a sighting (a poor face in the track's place, see above). */
+  sighting: boolean[];
 }
 
 /** Greedy one-to-one assignment by cost over feasible pairs, then the jump candidates. */
@@ -98,6 +106,7 @@ export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[
     taken.add(p.t);
     trackOf[p.f] = p.t;
   }
+  const sighting = continueSightings(verdicts, faces, trackOf, taken);
   const jumped: number[] = [];
   faces.forEach((_, f) => {
     if (trackOf[f] !== -1) return;
@@ -109,5 +118,23 @@ export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[
     });
     if (best !== -1) jumped.push(best);
   });
-  return { trackOf, verdicts: trackOf.map((t, f) => (t === -1 ? undefined : verdicts[t]![f])), jumped };
+  return { trackOf, verdicts: trackOf.map((t, f) => (t === -1 ? undefined : verdicts[t]![f])), jumped, sighting };
+}
+
+/** Poor unmatched faces that sit alone in the place of exactly one free track continue it (mutates trackOf, taken). */
+function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[], trackOf: number[], taken: Set<number>): boolean[] {
+  const sighting = faces.map(() => false);
+  const unmatched = faces.map((_, f) => f).filter((f) => trackOf[f] === -1);
+  const free = verdicts.map((_, t) => t).filter((t) => !taken.has(t));
+  for (const f of unmatched) {
+    if (!faces[f]!.poor) continue;
+    const places = free.filter((t) => verdicts[t]![f]!.placed);
+    if (places.length !== 1) continue;
+    const t = places[0]!;
+    if (taken.has(t) || unmatched.some((g) => g !== f && trackOf[g] === -1 && verdicts[t]![g]!.placed)) continue;
+    trackOf[f] = t;
+    taken.add(t);
+    sighting[f] = true;
+  }
+  return sighting;
 }

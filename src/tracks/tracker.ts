@@ -16,7 +16,8 @@
  *    the track's aggregate (association.ts), starts a new track: the track splits there. The
  *    old track stays open, so one odd face (a hand in front of it, motion blur, a bad box) does
  *    not cut it: the next face that agrees continues it. If none does within maxGap it ends
- *    with reason 'jump' (instead of 'gap').
+ *    with reason 'jump' (instead of 'gap'). A poor face (turned or blurred, `isPoor`) alone in
+ *    one track's place continues that track instead, as a sighting (association.ts).
  *  - A still image (frame.still, a folder feed) never links: each face is a new track that ends
  *    at once ('still').
  *  - end(camera, reason) ends every open track of a camera (feed ended or stopped).
@@ -26,7 +27,15 @@
  */
 import { assign, type AssocSettings } from './association.js';
 import { STILL, updateVelocity, type Box, type Velocity } from './geometry.js';
-import { addBestFace, faceQuality, trackAggregate, type QualityShape, type RankedFace } from './quality.js';
+import { addBestFace, faceQuality, poseCredit, sharpnessCredit, trackAggregate, type QualityShape, type RankedFace } from './quality.js';
+
+/** Head turn credit under which a face is poor (|yaw| over about 0.26: the nose past a third of the way to an eye). */
+const POOR_POSE = 0.65;
+
+/** Too turned or too blurred for its descriptor to decide against its track (association.ts). */
+export function isPoor(face: TrackFace, shape: Pick<QualityShape, 'sharpnessHalf'>): boolean {
+  return (face.quality.yaw !== undefined && poseCredit(face.quality.yaw) < POOR_POSE) || sharpnessCredit(face.quality.sharpness, shape.sharpnessHalf) < 0.5;
+}
 
 export type EndReason = 'gap' | 'scene' | 'resize' | 'restart' | 'jump' | 'still' | 'feed-end' | 'interrupted';
 
@@ -85,6 +94,11 @@ export interface FaceLink {
   distance: number | undefined;
   /** The face is now its track's best face. */
   isBest: boolean;
+  /**
+   * A poor face (turned, blurred) whose descriptor disagrees with its track but which sits alone
+   * in the track's place: it continues the track as a sighting and must not be clustered.
+   */
+  sighting?: boolean;
 }
 
 export interface EndedTrack {
@@ -183,10 +197,14 @@ export class Tracker {
       st.open = [];
       return { links, ended: [...ended, ...links.map((l) => ({ track: l.track, reason: 'still' as const }))] };
     }
-    const { trackOf, verdicts, jumped } = assign(st.open, faces, frame.ts, this.settings);
+    const assoc = faces.map((f) => ({ box: f.box, descriptor: f.descriptor, poor: isPoor(f, this.settings) }));
+    const { trackOf, verdicts, jumped, sighting } = assign(st.open, assoc, frame.ts, this.settings);
     const links = faces.map((f, i) => {
       const t = st.open[trackOf[i]!];
-      return t ? this.extend(t, frame, f, verdicts[i]!.distance) : this.startTrack(st, frame, f);
+      if (!t) return this.startTrack(st, frame, f);
+      // A sighting stays in its track but is not trusted: out of the aggregate, out of clustering.
+      if (sighting[i]) return { ...this.extend(t, frame, { ...f, clusterable: false }, verdicts[i]!.distance), sighting: true };
+      return this.extend(t, frame, f, verdicts[i]!.distance);
     });
     for (const i of jumped) st.open[i]!.jumped = true;
     return { links, ended };

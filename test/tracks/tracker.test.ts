@@ -21,13 +21,13 @@ const SETTINGS: TrackerSettings = {
 const identity = (k: number, jitter = 0): Float32Array =>
   Float32Array.from({ length: 128 }, (_, i) => (i === k ? 0.6 / Math.SQRT2 : 0) + (i === 100 + k ? -0.6 / Math.SQRT2 : 0) + (i === 127 ? jitter : 0));
 
-function face(x: number, y: number, who: number, opts: { h?: number; jitter?: number; clusterable?: boolean } = {}): TrackFace {
+function face(x: number, y: number, who: number, opts: { h?: number; jitter?: number; clusterable?: boolean; yaw?: number } = {}): TrackFace {
   const h = opts.h ?? 80;
   return {
     box: { x, y, width: h * 0.8, height: h },
     score: 0.9,
     descriptor: identity(who, opts.jitter ?? 0),
-    quality: { height: h, sharpness: 100, yaw: 0.05 },
+    quality: { height: h, sharpness: 100, yaw: opts.yaw ?? 0.05 },
     clusterable: opts.clusterable ?? h >= 40,
   };
 }
@@ -125,6 +125,26 @@ test('a descriptor jump at the same place splits the track; the old track ends "
   const keys = [3, 4, 5, 6, 7, 8, 9].map((i) => t.step(frame(i), [face(102, 100, 3)]));
   assert.ok(keys.every((k) => k.links[0]!.track.key === b.track.key));
   assert.deepEqual(keys.flatMap((k) => k.ended.map((e) => [e.track.key, e.reason])), [[a, 'jump']], 'ended after maxGap (3 s) as a jump');
+});
+
+test('a strongly turned face that disagrees, alone in a track\'s place, stays in the track as a sighting (out of the aggregate and of clustering)', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(100, 100, 1)]).links[0]!;
+  const before = a.track.aggregate!;
+  const turned = t.step(frame(1), [face(102, 100, 3, { yaw: 0.5 })]).links[0]!;
+  assert.equal(turned.track.key, a.track.key);
+  assert.equal(turned.sighting, true);
+  assert.deepEqual(turned.track.aggregate, before, 'the turned face does not move the aggregate');
+  assert.equal(turned.track.faces, 2);
+  // The same face frontal (yaw 0.05) is a jump: a new track.
+  const frontal = t.step(frame(2), [face(104, 100, 3)]).links[0]!;
+  assert.notEqual(frontal.track.key, a.track.key);
+  assert.equal(frontal.sighting, undefined);
+  // Two turned faces where one track was: ambiguous, no sighting; both start tracks.
+  const u = new Tracker(SETTINGS);
+  u.step(frame(0), [face(100, 100, 1)]);
+  const two = u.step(frame(1), [face(100, 100, 3, { yaw: 0.5 }), face(140, 100, 4, { yaw: 0.5 })]).links;
+  assert.ok(two.every((l) => l.isNew && !l.sighting));
 });
 
 test('one odd face (a hand in front, a bad box) does not cut a track: it becomes a track of its own', () => {
