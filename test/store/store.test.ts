@@ -133,8 +133,8 @@ test('people: assignments, labels, summaries with filters, sightings, retire and
   await store.people.assign([[f1!, p1], [f2!, p1], [f3!, p1], [f4!, p2]]);
   await store.people.setLabel(p1, 'Alice');
   const all = await store.people.list();
-  assert.deepEqual(all[0], { id: p1, label: 'Alice', faces: 3, cameras: ['a', 'b'], firstSeen: 1000, lastSeen: 9000, tracks: 0 });
-  assert.deepEqual(all[1], { id: p2, label: null, faces: 1, cameras: ['b'], firstSeen: 2000, lastSeen: 2000, tracks: 0 });
+  assert.deepEqual(all[0], { id: p1, label: 'Alice', faces: 3, cameras: ['a', 'b'], firstSeen: 1000, lastSeen: 9000, tracks: 0, identified: true });
+  assert.deepEqual(all[1], { id: p2, label: null, faces: 1, cameras: ['b'], firstSeen: 2000, lastSeen: 2000, tracks: 0, identified: true });
   assert.deepEqual((await store.people.list({ minFaces: 2 })).map((p) => p.id), [p1]);
   assert.deepEqual((await store.people.list({ camera: 'b' })).map((p) => p.id), [p1, p2]);
   assert.deepEqual((await store.people.list({ since: 3000 })).map((p) => p.id), [p1]);
