@@ -66,3 +66,23 @@ test('constraints: must-link closes transitively; cannot-link inside a group, to
   assert.equal(Constraints.none().hasGroups, false);
   assert.deepEqual(Constraints.fromPairs({ mustLink: [[1, 100]], cannotLink: [] }, nodeOf).nodes(), [], 'a pair with an unknown face is ignored');
 });
+
+test('constraints: add extends in place as fromPairs would (groups joined, a cannot-link inside a group skipped); drop forgets a removed node', () => {
+  const nodeOf = (id: number) => (id >= 100 ? undefined : id);
+  const c = Constraints.none();
+  assert.deepEqual(c.add({ mustLink: [[1, 2]], cannotLink: [[2, 9]] }, nodeOf).sort((a, b) => a - b), [1, 2, 9]);
+  c.add({ mustLink: [[3, 4], [2, 3], [5, 100]], cannotLink: [[1, 4], [9, 2], [6, 6]] }, nodeOf);
+  const all = Constraints.fromPairs({ mustLink: [[1, 2], [3, 4], [2, 3]], cannotLink: [[2, 9]] }, nodeOf);
+  for (const n of [1, 2, 3, 4, 9]) {
+    assert.deepEqual(c.groupOf(n), all.groupOf(n), `group of ${n}`);
+    assert.deepEqual(c.partnersOf(n), all.partnersOf(n), `partners of ${n}`);
+  }
+  assert.equal(c.groupOf(1), c.groupOf(4), 'one shared group after joining two');
+  assert.deepEqual(c.add({ mustLink: [[1, 4]], cannotLink: [[2, 9]] }, nodeOf), [], 'nothing new: nothing touched');
+  c.drop(2);
+  assert.deepEqual(c.groupOf(1), [1, 3, 4]);
+  assert.deepEqual(c.partnersOf(9), []);
+  c.drop(3);
+  c.drop(4);
+  assert.equal(c.groupOf(1), undefined, 'a group of one is no group');
+});
