@@ -150,6 +150,11 @@ export const configSchema = z.strictObject({
       modelDir: z.string().min(1).optional(),
     })
     .prefault({}),
+  /**
+   * The quality gate. A face that fails it is stored as a sighting of its track: it belongs to
+   * the track's person but is not indexed and never links two people; a track made only of such
+   * faces is a person of its own, seen only at low resolution (src/people/video.ts).
+   */
   quality: z
     .strictObject({
       /** Faces lower than this (box height, pixels) are stored as sightings but not clustered. */
