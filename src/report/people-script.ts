@@ -35,7 +35,9 @@ export const PEOPLE_SCRIPT = `
       if (key === 'label') return d * a.cells[2].textContent.localeCompare(b.cells[2].textContent);
       return d * (Number(a.dataset[key]) - Number(b.dataset[key]));
     });
-    rows.forEach(function (r) { body.appendChild(r); });
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r) { frag.appendChild(r); });
+    body.appendChild(frag);
   }
   filter.addEventListener('input', later);
   camera.addEventListener('change', apply);
