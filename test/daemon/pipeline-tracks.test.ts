@@ -5,15 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../src/store/index.js';
-import { openPeople } from '../../src/people/index.js';
-import { isClusterable, qualityScore } from '../../src/faces/quality.js';
-import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { Pipeline, type AnalyzedFace, type TrackedFrame } from '../../src/daemon/pipeline.js';
+import type { Store } from '../../src/store/index.js';
+import type { AnalyzedFace } from '../../src/daemon/pipeline.js';
+import { stubPipeline } from './stub-pipeline.js';
 
 const centre = (k: number) => Float32Array.from({ length: 128 }, (_, i) => Math.sin(k * 97 + i * 1.3) * 0.12);
 
@@ -25,30 +19,7 @@ const person = (k: number, x: number, h = 60): AnalyzedFace => ({
   quality: { height: h, eyeDistance: 20, sharpness: 100, yaw: 0 },
 });
 
-async function setup(dir = join(mkdtempSync(join(tmpdir(), 'faceidx-ptracks-')), 'state')) {
-  const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\n`, 'p.yaml', { checkStorage: false });
-  const store = await openStore(dir);
-  await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
-  const people = await openPeople({ config, store, log: silentLogger });
-  let next: AnalyzedFace[] = [];
-  const seen: TrackedFrame[] = [];
-  const pipeline = new Pipeline({
-    analyzer: { analyze: async () => next },
-    store,
-    people,
-    gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
-    config,
-    log: silentLogger,
-    onStored: (f) => void seen.push(f),
-  });
-  const run = async (i: number, faces: AnalyzedFace[], extra: { width?: number; source?: string } = {}) => {
-    next = faces;
-    const w = extra.width ?? 320;
-    const frame = { cameraId: 'cam', width: w, height: 180, data: new Uint8Array(w * 180 * 3).fill(90), ts: 1_000_000 + i * 500, pos: i * 0.5, ...(extra.source ? { source: extra.source, still: true } : {}) };
-    assert.equal(await pipeline.processFrame(frame), true);
-  };
-  return { dir, store, pipeline, run, seen };
-}
+const setup = (dir?: string) => stubPipeline(dir === undefined ? {} : { dir });
 
 async function tracksOf(store: Store) {
   return store.db.all<{ id: number; faces: number; closed_at: number | null; end_reason: string | null; n: number; frames: number }>(

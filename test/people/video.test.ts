@@ -5,15 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../src/store/index.js';
-import { openPeople, type People } from '../../src/people/index.js';
-import { isClusterable, qualityScore } from '../../src/faces/quality.js';
-import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { Pipeline, type AnalyzedFace } from '../../src/daemon/pipeline.js';
+import type { People } from '../../src/people/index.js';
+import type { AnalyzedFace } from '../../src/daemon/pipeline.js';
+import { stubPipeline } from '../daemon/stub-pipeline.js';
 
 const centre = (k: number) => Float32Array.from({ length: 128 }, (_, i) => Math.sin(k * 97 + i * 1.3) * 0.12);
 
@@ -25,30 +19,13 @@ const face = (k: number, x: number, h = 60, sharpness = 100): AnalyzedFace => ({
   quality: { height: h, eyeDistance: h / 3, sharpness, yaw: 0 },
 });
 
-async function open(dir = join(mkdtempSync(join(tmpdir(), 'faceidx-video-')), 'state')) {
-  const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\nquality:\n  minSharpness: 10\n`, 'v.yaml', { checkStorage: false });
-  const store = await openStore(dir);
-  await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
-  const people = await openPeople({ config, store, log: silentLogger });
-  let next: AnalyzedFace[] = [];
-  const pipeline = new Pipeline({
-    analyzer: { analyze: async () => next },
-    store,
-    people,
-    gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
-    config,
-    log: silentLogger,
-  });
-  const run = async (i: number, faces: AnalyzedFace[]) => {
-    next = faces;
-    const frame = { cameraId: 'cam', width: 640, height: 360, data: new Uint8Array(640 * 360 * 3).fill(90), ts: 1_000_000 + i * 500, pos: i * 0.5 };
-    assert.equal(await pipeline.processFrame(frame), true);
-  };
+async function open(dir?: string) {
+  const o = await stubPipeline({ ...(dir === undefined ? {} : { dir }), yaml: 'quality:\n  minSharpness: 10\n', width: 640, height: 360 });
   const close = async () => {
-    await people.save();
-    await store.close();
+    await o.people.save();
+    await o.store.close();
   };
-  return { dir, store, people, run, close };
+  return { ...o, close };
 }
 
 type Opened = Awaited<ReturnType<typeof open>>;
