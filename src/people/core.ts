@@ -141,8 +141,9 @@ export class PeopleCore {
   /** Faces just stored: see index.ts and video.ts. */
   addFaces(faces: readonly PeopleFace[]): Promise<Map<number, number>> {
     return this.serial(async () => {
-      const tracked = faces.filter((f) => f.trackId !== null && f.trackId !== undefined);
-      await this.faces.insert(faces.filter((f) => !tracked.includes(f) && f.clusterable !== false));
+      const isTracked = (f: PeopleFace) => f.trackId !== null && f.trackId !== undefined;
+      const tracked = faces.filter(isTracked);
+      await this.faces.insert(faces.filter((f) => !isTracked(f) && f.clusterable !== false));
       if (tracked.length > 0) await this.addTracked(tracked);
       await persistJournal(this.engine, this.store);
       if (Date.now() - this.savedAt > SAVE_EVERY_MS) await this.saveGraph();
