@@ -134,6 +134,8 @@ export class CameraRunner {
         if (await pipeline.processFrame(frame)) lastPos = frame.pos;
       } catch (err) {
         log.error({ camera: camera.id, err: (err as Error).message }, 'a frame could not be analysed; skipping it');
+      } finally {
+        frame.release?.(); // analysed and its thumbnails cut: its pixels serve a later frame
       }
     }
     await pipeline.endTracks(camera.id, feed.status().state === 'done' ? 'feed-end' : 'restart');

@@ -22,7 +22,7 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  | { type: 'analyze'; id: number; width: number; height: number; data: ArrayBuffer; align?: string }
+  | { type: 'analyze'; id: number; width: number; height: number; data: Uint8Array; align?: string }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -115,11 +115,14 @@ export class FacePool {
     const slot = this.slots.filter((s) => s.worker.threadId >= 0).sort((a, b) => a.inFlight.size - b.inFlight.size)[0];
     if (!slot || this.closing) return Promise.reject(new FaceidxError('FACEIDX_MODEL', 'no face worker is running', 'see the log for why the workers stopped'));
     const id = this.nextId++;
-    const data = new Uint8Array(img.data).buffer; // a copy the worker owns (frames may share a pooled buffer)
+    // A frame in shared memory (ffmpeg's frames, frame-assembler.ts) is read by the worker where
+    // it is; any other frame is copied into a buffer the worker owns (it may share a pooled one).
+    const shared = img.data.buffer instanceof SharedArrayBuffer;
+    const data = shared ? img.data : new Uint8Array(img.data);
     return new Promise((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
       const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}) };
-      slot.worker.postMessage(req, [data]);
+      slot.worker.postMessage(req, shared ? [] : [data.buffer as ArrayBuffer]);
     });
   }
 

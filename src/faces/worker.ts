@@ -24,7 +24,7 @@ try {
       void engine.close().finally(() => port.close());
       return;
     }
-    const img = { width: req.width, height: req.height, data: new Uint8Array(req.data) };
+    const img = { width: req.width, height: req.height, data: req.data };
     engine.analyze(img, req.align ? { align: req.align as Alignment } : {}).then(
       (faces) => reply({ type: 'result', id: req.id, faces }),
       (err: unknown) => reply({ type: 'error', id: req.id, ...errorOf(err) }),

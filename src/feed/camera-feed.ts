@@ -18,6 +18,7 @@ import { redactText, redactUrl } from './redact.js';
 import type { RunEnd, SourceFrame, SourceRun } from './source.js';
 import type { FeedKind, FeedState, FeedStatus, Frame } from './types.js';
 import { startVideoRun } from './video-source.js';
+import { FrameBuffers } from './frame-buffers.js';
 
 export interface CameraFeedOptions {
   log: Logger;
@@ -57,6 +58,8 @@ export class CameraFeed extends EventEmitter {
   private readonly lossless: boolean;
   private state: FeedState = 'stopped';
   private counts = { framesIn: 0, framesOut: 0, drops: 0, restarts: 0 };
+  /** Frame buffers given back by the consumer, for this camera's later frames. */
+  private readonly buffers = new FrameBuffers();
   private lastError: { message: string; code: ErrorCode } | undefined;
   private lastFrameAt: number | undefined;
   private retryAt: number | undefined;
@@ -164,7 +167,7 @@ export class CameraFeed extends EventEmitter {
     const run: SourceRun =
       this.kind === 'folder'
         ? startFolderRun(this.camera, { ...(resume !== undefined ? { resumeAfter: resume } : {}), onSkip: (path, reason) => this.onSkip(path, reason) }, sink)
-        : startVideoRun(this.camera, { kind: this.kind, ...(resume !== undefined ? { seekSec: seekFor(resume, this.camera.fps) } : {}), liveEpochMs: this.liveEpochMs }, sink);
+        : startVideoRun(this.camera, { kind: this.kind, ...(resume !== undefined ? { seekSec: seekFor(resume, this.camera.fps) } : {}), liveEpochMs: this.liveEpochMs, buffers: this.buffers }, sink);
     this.run = run;
     this.armStall();
     void run.ended.then(
@@ -204,8 +207,12 @@ export class CameraFeed extends EventEmitter {
         this.paused = true;
         run.pause();
       }
-    } else if (this.queue.push(frame) !== undefined) {
-      this.counts.drops++;
+    } else {
+      const dropped = this.queue.push(frame);
+      if (dropped !== undefined) {
+        dropped.release?.();
+        this.counts.drops++;
+      }
     }
     this.armStall();
   }

@@ -26,6 +26,11 @@ export interface Frame {
   frameIndex?: number;
   /** Which clock `ts` comes from (see footage-time.ts). */
   timeSource?: TimeSource;
+  /**
+   * Gives `data` back to the feed for a later frame (video feeds; frame-buffers.ts). Call it
+   * once nothing reads `data` any more; calling it again does nothing, never calling it is safe.
+   */
+  release?: () => void;
 }
 
 /**

@@ -6,6 +6,7 @@ import { classifyFailure, truncatedFile, type Failure } from './classify.js';
 import { decodeSpec } from './ffmpeg-args.js';
 import { probeMedia, startDecoder, type Decoder, type DecoderExit } from './ffmpeg.js';
 import { fileStartTime, frameIndexAt, mediaFacts, type MediaFacts, type TimeSource } from './footage-time.js';
+import type { FrameBuffers } from './frame-buffers.js';
 import { FrameAssembler, parseShowinfo, type RawFrame } from './frame-assembler.js';
 import { localPath } from './kind.js';
 import type { RunEnd, RunSink, SourceRun } from './source.js';
@@ -16,6 +17,8 @@ export interface VideoRunOptions {
   seekSec?: number;
   /** Live streams: wall-clock ms of the feed's start (frame pos is measured from it). */
   liveEpochMs: number;
+  /** The camera's recycled frame buffers (kept across runs); none: a fresh buffer per frame. */
+  buffers?: FrameBuffers;
 }
 
 const missing = (cause: string, retry: boolean): Failure => ({
@@ -108,7 +111,8 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     if (stopped) return { kind: 'killed' };
     const seekSec = opts.kind === 'file' ? (opts.seekSec ?? 0) : 0;
     const input = opts.kind === 'file' ? localPath(camera.url) : camera.url;
-    const assembler = new FrameAssembler();
+    const buffers = opts.buffers;
+    const assembler = new FrameAssembler(buffers ? (size) => buffers.acquire(size) : undefined);
     let count = 0;
     let textInput = false;
     const emit = (frames: RawFrame[]): void => {
@@ -117,7 +121,7 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
         count++;
         if (textInput) return;
         const now = Date.now();
-        const img = { width: f.width, height: f.height, data: f.data };
+        const img = { width: f.width, height: f.height, data: f.data, ...(buffers ? { release: buffers.handBack(f.data) } : {}) };
         if (!file) {
           sink.frame({ ...img, pos: (now - opts.liveEpochMs) / 1000, ts: now, timeSource: 'receive' });
           continue;

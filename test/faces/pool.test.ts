@@ -31,6 +31,17 @@ test('the worker pool gives the engine\'s results, and a dead worker is replaced
         assert.deepEqual(Array.from(f.descriptor), Array.from(expected[i]!.descriptor));
       });
     }
+    // A frame in shared memory (ffmpeg's frames) is read in place: same faces, and the caller
+    // keeps its bytes (thumbnails are cut from them after analysis).
+    const shared = { ...img, data: new Uint8Array(new SharedArrayBuffer(img.data.length)) };
+    shared.data.set(img.data);
+    const fromShared = await pool.analyze(shared);
+    assert.deepEqual(fromShared.map((f) => Array.from(f.descriptor)), expected.map((f) => Array.from(f.descriptor)));
+    assert.equal(shared.data.length, img.data.length);
+    assert.deepEqual(shared.data.subarray(0, 64), img.data.subarray(0, 64));
+    const copied = { ...img, data: Uint8Array.from(img.data) };
+    await pool.analyze(copied);
+    assert.equal(copied.data.length, img.data.length, 'a frame not in shared memory is copied, not taken');
     const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
     const dead = slots[0]!.worker;
     await dead.terminate();

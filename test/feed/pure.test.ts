@@ -155,6 +155,16 @@ describe('FrameAssembler', () => {
     assert.equal(out[1]!.ptsTime, 0.5);
     assert.equal(a.pendingBytes, 2);
   });
+  test('puts each frame in shared memory of its own, even when one chunk is exactly one frame', () => {
+    const a = new FrameAssembler();
+    a.pushInfo(parseShowinfo(line(0, '0', 2, 2))!);
+    const chunk = Buffer.alloc(12, 7);
+    const [f] = a.pushData(chunk);
+    assert.ok(f!.data.buffer instanceof SharedArrayBuffer, 'the face workers read frames without a copy');
+    assert.equal(f!.data.byteLength, 12);
+    chunk.fill(0);
+    assert.equal(f!.data[0], 7);
+  });
 });
 
 describe('classifyFailure', () => {
