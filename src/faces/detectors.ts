@@ -83,6 +83,12 @@ export class SsdDetector implements FaceDetector {
 
 export class YunetDetector implements FaceDetector {
   readonly model = 'yunet';
+  /**
+   * Input tensors not in use, for the next frame of the same size (a 1080p frame's is 3 MB;
+   * allocating one per frame kept the garbage collector busy). One per run in flight: frames
+   * overlap in a worker, and onnxruntime reads the tensor until its run resolves.
+   */
+  private spare: Float32Array[] = [];
 
   constructor(private readonly session: ort.InferenceSession, private readonly settings: DetectorSettings) {}
 
@@ -93,8 +99,14 @@ export class YunetDetector implements FaceDetector {
   /** The whole frame, scaled to at most detector.inputWidth: faces in frame pixels, before NMS. */
   async framePass(img: RgbImage): Promise<Array<Required<Detection>>> {
     const input = yunetInput(img.width, img.height, this.settings.inputWidth);
-    const tensor = packYunet(img, input, new Float32Array(3 * input.width * input.height));
-    return decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore);
+    const size = 3 * input.width * input.height;
+    const tensor = packYunet(img, input, this.spare.find((t) => t.length === size) ?? new Float32Array(size));
+    this.spare = this.spare.filter((t) => t !== tensor);
+    try {
+      return decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore);
+    } finally {
+      this.spare = [tensor, ...this.spare].slice(0, 4);
+    }
   }
 
   /**

@@ -50,14 +50,16 @@ export function packYunet(img: RgbImage, input: YunetInput, out: Float32Array): 
   const sh = Math.min(H, Math.round(img.height * scale));
   out.fill(0);
   const plane = W * H;
+  // Per output column: byte offsets of the two source pixels in a row, and the weight.
   const x0 = new Int32Array(sw);
   const x1 = new Int32Array(sw);
   const fx = new Float32Array(sw);
   for (let dx = 0; dx < sw; dx++) {
     const sx = Math.min(Math.max((dx + 0.5) / scale - 0.5, 0), img.width - 1);
-    x0[dx] = Math.floor(sx);
-    x1[dx] = Math.min(x0[dx]! + 1, img.width - 1);
-    fx[dx] = sx - x0[dx]!;
+    const l = Math.floor(sx);
+    x0[dx] = l * 3;
+    x1[dx] = Math.min(l + 1, img.width - 1) * 3;
+    fx[dx] = sx - l;
   }
   const d = img.data;
   for (let dy = 0; dy < sh; dy++) {
@@ -67,15 +69,20 @@ export function packYunet(img: RgbImage, input: YunetInput, out: Float32Array): 
     const fy = sy - y0;
     const r0 = y0 * img.width * 3;
     const r1 = y1 * img.width * 3;
-    for (let dx = 0; dx < sw; dx++) {
-      const a = r0 + x0[dx]! * 3, b = r0 + x1[dx]! * 3, c = r1 + x0[dx]! * 3, e = r1 + x1[dx]! * 3;
+    // RGB -> BGR planes: red goes to plane 2, blue to plane 0.
+    let oB = dy * W, oG = oB + plane, oR = oG + plane;
+    for (let dx = 0; dx < sw; dx++, oB++, oG++, oR++) {
+      const a = r0 + x0[dx]!, b = r0 + x1[dx]!, c = r1 + x0[dx]!, e = r1 + x1[dx]!;
       const wx = fx[dx]!;
-      const o = dy * W + dx;
-      for (let ch = 0; ch < 3; ch++) {
-        const top = d[a + ch]! + (d[b + ch]! - d[a + ch]!) * wx;
-        const bot = d[c + ch]! + (d[e + ch]! - d[c + ch]!) * wx;
-        out[(2 - ch) * plane + o] = top + (bot - top) * fy; // RGB -> BGR planes
-      }
+      let top = d[a]! + (d[b]! - d[a]!) * wx;
+      let bot = d[c]! + (d[e]! - d[c]!) * wx;
+      out[oR] = top + (bot - top) * fy;
+      top = d[a + 1]! + (d[b + 1]! - d[a + 1]!) * wx;
+      bot = d[c + 1]! + (d[e + 1]! - d[c + 1]!) * wx;
+      out[oG] = top + (bot - top) * fy;
+      top = d[a + 2]! + (d[b + 2]! - d[a + 2]!) * wx;
+      bot = d[c + 2]! + (d[e + 2]! - d[c + 2]!) * wx;
+      out[oB] = top + (bot - top) * fy;
     }
   }
   return out;
