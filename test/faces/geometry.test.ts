@@ -147,49 +147,102 @@ test('a box found on the mirrored input maps back to the same place on the canva
   assert.equal(chip.reduce((a, v) => a + v, 0), 6);
 });
 
-test('warpSimilarity: the in-image fast path gives exactly what sampling every pixel with bounds checks gives, borders and box filter included', () => {
-  const W = 97;
-  const H = 61;
+/** A W x H image of pseudo-random bytes (seeded). */
+function noiseImage(W: number, H: number, seed = 3) {
   const img = { width: W, height: H, data: new Uint8Array(W * H * 3) };
-  let s = 3;
+  let s = seed;
   for (let i = 0; i < img.data.length; i++) img.data[i] = (s = (s * 1103515245 + 12345) % 2147483648) % 256;
-  /** The plain definition: bilinear, zero outside the image, k x k box when shrinking by more than 1.5x. */
-  const reference = (m: { a: number; b: number; tx: number; ty: number }, size: number) => {
-    const out = new Float32Array(size * size * 3);
-    const k = Math.hypot(m.a, m.b) > 1.5 ? Math.ceil(Math.hypot(m.a, m.b)) : 1;
-    const pix = (x: number, y: number, c: number) => (x < 0 || y < 0 || x >= W || y >= H ? 0 : img.data[(y * W + x) * 3 + c]!);
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        for (let c = 0; c < 3; c++) {
-          let acc = 0;
-          for (let sy = 0; sy < k; sy++) {
-            for (let sx = 0; sx < k; sx++) {
-              const cx = x + (k === 1 ? 0 : (sx + 0.5) / k - 0.5);
-              const cy = y + (k === 1 ? 0 : (sy + 0.5) / k - 0.5);
-              const ix = m.a * cx - m.b * cy + m.tx;
-              const iy = m.b * cx + m.a * cy + m.ty;
-              const x0 = Math.floor(ix);
-              const y0 = Math.floor(iy);
-              const fx = ix - x0;
-              const fy = iy - y0;
-              const top = pix(x0, y0, c) * (1 - fx) + pix(x0 + 1, y0, c) * fx;
-              const bot = pix(x0, y0 + 1, c) * (1 - fx) + pix(x0 + 1, y0 + 1, c) * fx;
-              acc += top * (1 - fy) + bot * fy;
-            }
+  return img;
+}
+
+type Map2 = { a: number; b: number; tx: number; ty: number };
+type Img = { width: number; height: number; data: Uint8Array };
+
+/** The plain definition: bilinear, zero outside the image, k x k box when shrinking by more than 1.5x. */
+function supersampled(img: Img, m: Map2, size: number): Float32Array {
+  const { width: W, height: H } = img;
+  const out = new Float32Array(size * size * 3);
+  const k = Math.hypot(m.a, m.b) > 1.5 ? Math.ceil(Math.hypot(m.a, m.b)) : 1;
+  const pix = (x: number, y: number, c: number) => (x < 0 || y < 0 || x >= W || y >= H ? 0 : img.data[(y * W + x) * 3 + c]!);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let sy = 0; sy < k; sy++) {
+          for (let sx = 0; sx < k; sx++) {
+            const cx = x + (k === 1 ? 0 : (sx + 0.5) / k - 0.5);
+            const cy = y + (k === 1 ? 0 : (sy + 0.5) / k - 0.5);
+            const ix = m.a * cx - m.b * cy + m.tx;
+            const iy = m.b * cx + m.a * cy + m.ty;
+            const x0 = Math.floor(ix);
+            const y0 = Math.floor(iy);
+            const fx = ix - x0;
+            const fy = iy - y0;
+            const top = pix(x0, y0, c) * (1 - fx) + pix(x0 + 1, y0, c) * fx;
+            const bot = pix(x0, y0 + 1, c) * (1 - fx) + pix(x0 + 1, y0 + 1, c) * fx;
+            acc += top * (1 - fy) + bot * fy;
           }
-          out[(y * size + x) * 3 + c] = acc / (k * k);
         }
+        out[(y * size + x) * 3 + c] = acc / (k * k);
       }
     }
-    return out;
-  };
+  }
+  return out;
+}
+
+/** The plain definition with the pyramid: the whole image box-averaged by f = floor(scale) >= 2 (zeros past its edges, bytes), then sampled. */
+function pyramid(img: Img, m: Map2, size: number): Float32Array {
+  const f = Math.floor(Math.hypot(m.a, m.b));
+  if (f < 2) return supersampled(img, m, size);
+  const w = Math.ceil(img.width / f);
+  const h = Math.ceil(img.height / f);
+  const small = { width: w, height: h, data: new Uint8Array(w * h * 3) };
+  for (let v = 0; v < h; v++) {
+    for (let u = 0; u < w; u++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let y = v * f; y < Math.min(img.height, (v + 1) * f); y++) for (let x = u * f; x < Math.min(img.width, (u + 1) * f); x++) sum += img.data[(y * img.width + x) * 3 + c]!;
+        small.data[(v * w + u) * 3 + c] = Math.round(sum / (f * f));
+      }
+    }
+  }
+  const k = (f - 1) / 2;
+  return supersampled(small, { a: m.a / f, b: m.b / f, tx: (m.tx - k) / f, ty: (m.ty - k) / f }, size);
+}
+
+test('warpSimilarity: the fast paths give exactly the plain definition (bilinear, zeros outside, box pyramid from 2x, k x k box above 1.5x), borders included', () => {
+  const W = 97;
+  const H = 61;
+  const img = noiseImage(W, H);
   const maps = [
     { a: 0.6, b: 0.1, tx: 10, ty: 5 }, // enlarging, inside
     { a: 1.2 * Math.cos(0.4), b: 1.2 * Math.sin(0.4), tx: -8, ty: -3 }, // crosses the top-left border
-    { a: 2.6 * Math.cos(-0.3), b: 2.6 * Math.sin(-0.3), tx: 20, ty: 30 }, // shrinking 2.6x (3x3 box), past the right and bottom
+    { a: 1.7, b: 0.2, tx: 5, ty: 4 }, // shrinking 1.7x: a 2 x 2 box, no pyramid
+    { a: 2.6 * Math.cos(-0.3), b: 2.6 * Math.sin(-0.3), tx: 20, ty: 30 }, // shrinking 2.6x: pyramid of 2, past the right and bottom
+    { a: 3.7 * Math.cos(0.5), b: 3.7 * Math.sin(0.5), tx: 41, ty: -7 }, // pyramid of 3 and a 2 x 2 box, past the top
+    { a: 5, b: 0, tx: 300, ty: 300 }, // wholly outside: zeros
     { a: 1, b: 0, tx: W - 1, ty: H - 1 }, // the last column and row: the fast path must not read past them
   ];
-  for (const m of maps) assert.deepEqual(warpSimilarity(img, m, 40), reference(m, 40), JSON.stringify(m));
+  for (const m of maps) assert.deepEqual(warpSimilarity(img, m, 40), pyramid(img, m, 40), JSON.stringify(m));
+  assert.ok(warpSimilarity(img, maps[5]!, 40).every((v) => v === 0));
+});
+
+test('warpSimilarity: the pyramid keeps what dense k x k sampling gives on a smooth image (within 2 levels)', () => {
+  const W = 400;
+  const H = 300;
+  const img = { width: W, height: H, data: new Uint8Array(W * H * 3) };
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      for (let c = 0; c < 3; c++) img.data[(y * W + x) * 3 + c] = Math.round(127 + 100 * Math.sin(x / (17 + 5 * c)) * Math.cos(y / 23));
+    }
+  }
+  for (const s of [2.2, 3.4]) {
+    const m = { a: s * Math.cos(0.2), b: s * Math.sin(0.2), tx: 60, ty: 20 };
+    const got = warpSimilarity(img, m, 60);
+    const dense = supersampled(img, m, 60);
+    const worst = got.reduce((w, v, i) => Math.max(w, Math.abs(v - dense[i]!)), 0);
+    assert.ok(worst < 2, `scale ${s}: at most ${worst.toFixed(2)} levels from dense sampling`);
+  }
 });
 
 test('yawOffset: 0 for a frontal face, 0.5 with the nose tip above an eye, the same after rotating and scaling, Infinity without eyes', () => {
