@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
 import { diffCameras, sectionsNeedingRestart } from '../../src/daemon/reload.js';
-import { thumbnailRect } from '../../src/daemon/thumbnail.js';
+import { areaShrink, faceThumbnail, thumbnailRect } from '../../src/daemon/thumbnail.js';
+import sharp from 'sharp';
 import { failureSummary } from '../../src/daemon/until-done.js';
 import { buildReport, formatReport } from '../../src/cli/status.js';
 
@@ -79,4 +80,28 @@ test('until-done summary: one line per failed camera without repeating its name,
     'faceidx: 2 of 3 cameras ended with an error; everything the other cameras gave is stored',
   ]);
   assert.deepEqual(failureSummary([], 3), []);
+});
+
+test('areaShrink: each thumbnail pixel is the rounded mean of its block of the frame', () => {
+  const width = 6;
+  const data = new Uint8Array(width * 5 * 3).map((_, i) => i % 251);
+  const out = areaShrink({ width, data }, { left: 1, top: 1, width: 4, height: 4 }, 2);
+  const mean = (xs: number[], ys: number[], c: number) => Math.round(xs.flatMap((x) => ys.map((y) => data[(y * width + x) * 3 + c]!)).reduce((a, v) => a + v, 0) / (xs.length * ys.length));
+  for (const [u, v] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+    for (let c = 0; c < 3; c++) assert.equal(out[(v * 2 + u) * 3 + c], mean([1 + 2 * u, 2 + 2 * u], [1 + 2 * v, 2 + 2 * v], c), `pixel ${u},${v} channel ${c}`);
+  }
+});
+
+test('faceThumbnail: a large face shrunk here looks like sharp\'s resize of it (mean difference under 2 levels)', async () => {
+  const width = 800;
+  const height = 600;
+  const frame = { width, height, data: new Uint8Array(width * height * 3) };
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) frame.data[(y * width + x) * 3 + c] = Math.round(127 + 90 * Math.sin(x / (40 + 8 * c)) * Math.cos(y / 50));
+  const box = { x: 200, y: 150, width: 300, height: 300 };
+  const jpeg = await faceThumbnail(frame, box, 90);
+  const got = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([got.info.width, got.info.height], [112, 112]);
+  const ref = await sharp(frame.data, { raw: { width, height, channels: 3 } }).extract(thumbnailRect(box, width, height)).resize(112, 112, { fit: 'fill' }).raw().toBuffer();
+  const diff = got.data.reduce((a, v, i) => a + Math.abs(v - ref[i]!), 0) / ref.length;
+  assert.ok(diff < 2, `mean difference ${diff.toFixed(2)}`);
 });
