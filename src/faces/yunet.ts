@@ -50,27 +50,40 @@ export function packYunet(img: RgbImage, input: YunetInput, out: Float32Array): 
   const sh = Math.min(H, Math.round(img.height * scale));
   out.fill(0);
   const plane = W * H;
+  // Source pixels per input pixel, as the ratio of the two widths: exact for whole factors
+  // (1920 -> 640: 3), so their samples fall on pixel centres and need no interpolation.
+  const inv = scale === 1 ? 1 : img.width / Math.round(img.width * scale);
+  const at = (d: number, size: number) => Math.min(Math.max((d + 0.5) * inv - 0.5, 0), size - 1);
   // Per output column: byte offsets of the two source pixels in a row, and the weight.
   const x0 = new Int32Array(sw);
   const x1 = new Int32Array(sw);
   const fx = new Float32Array(sw);
   for (let dx = 0; dx < sw; dx++) {
-    const sx = Math.min(Math.max((dx + 0.5) / scale - 0.5, 0), img.width - 1);
+    const sx = at(dx, img.width);
     const l = Math.floor(sx);
     x0[dx] = l * 3;
     x1[dx] = Math.min(l + 1, img.width - 1) * 3;
     fx[dx] = sx - l;
   }
+  const onCentres = fx.every((w) => w === 0);
   const d = img.data;
   for (let dy = 0; dy < sh; dy++) {
-    const sy = Math.min(Math.max((dy + 0.5) / scale - 0.5, 0), img.height - 1);
+    const sy = at(dy, img.height);
     const y0 = Math.floor(sy);
-    const y1 = Math.min(y0 + 1, img.height - 1);
     const fy = sy - y0;
     const r0 = y0 * img.width * 3;
-    const r1 = y1 * img.width * 3;
     // RGB -> BGR planes: red goes to plane 2, blue to plane 0.
     let oB = dy * W, oG = oB + plane, oR = oG + plane;
+    if (onCentres && fy === 0) {
+      for (let dx = 0; dx < sw; dx++, oB++, oG++, oR++) {
+        const a = r0 + x0[dx]!;
+        out[oR] = d[a]!;
+        out[oG] = d[a + 1]!;
+        out[oB] = d[a + 2]!;
+      }
+      continue;
+    }
+    const r1 = Math.min(y0 + 1, img.height - 1) * img.width * 3;
     for (let dx = 0; dx < sw; dx++, oB++, oG++, oR++) {
       const a = r0 + x0[dx]!, b = r0 + x1[dx]!, c = r1 + x0[dx]!, e = r1 + x1[dx]!;
       const wx = fx[dx]!;
