@@ -13,7 +13,8 @@
  *  - people: every person holding a clustered face, and those with >= clustering.minFaces;
  *  - merged: people whose faces come from more than one clip (two people taken as one);
  *  - split: clips whose clustered faces sit with more than one person;
- *  - BCubed precision / recall / F1 over the clustered faces, label = clip;
+ *  - BCubed precision / recall / F1 over the clustered faces, label = clip; and the same over
+ *    the faces alone in their frame (in a frame with two faces, one is not the clip's person);
  *  - faces the quality gate kept out of clustering.
  */
 import { spawnSync } from 'node:child_process';
@@ -87,6 +88,11 @@ export interface ClipScore {
   /** People holding two faces of one frame (any face, gated ones too): never right. */
   twoInOneFrame: number;
   bcubed: { precision: number; recall: number; f1: number };
+  /**
+   * The same over the faces alone in their frame: "one person per clip" cannot hold for a frame
+   * with two faces (an audience shot), so there the clip is no label for either face.
+   */
+  alone: { faces: number; bcubed: { precision: number; recall: number; f1: number } };
   perClip: Record<string, { faces: number; people: number; topShare: number }>;
 }
 
@@ -110,10 +116,12 @@ export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScor
     perClip[clip] = { faces: sum(people), people: people.size, topShare: Math.max(...people.values()) / sum(people) };
   }
   const clipIndex = new Map([...byClip.keys()].map((c, i) => [c, i]));
-  const m = bcubed(
-    clustered.map((r) => r.person_id!),
-    clustered.map((r) => clipIndex.get(r.camera_id)!),
-  );
+  const score = (rs: readonly FaceRow[]) => bcubed(rs.map((r) => r.person_id!), rs.map((r) => clipIndex.get(r.camera_id)!));
+  const m = score(clustered);
+  const inFrame = new Map<string, number>();
+  const frameOf = (r: FaceRow) => `${r.camera_id}\u0000${r.ts}`;
+  for (const r of rows) if (r.ts !== undefined) inFrame.set(frameOf(r), (inFrame.get(frameOf(r)) ?? 0) + 1);
+  const alone = clustered.filter((r) => r.ts === undefined || inFrame.get(frameOf(r)) === 1);
   return {
     people: byPerson.size,
     confirmed: [...byPerson.values()].filter((c) => sum(c) >= minFaces).length,
@@ -121,6 +129,7 @@ export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScor
     split: [...byClip.values()].filter((c) => c.size > 1).length,
     twoInOneFrame: peopleTwiceInOneFrame(rows),
     bcubed: m,
+    alone: { faces: alone.length, bcubed: score(alone) },
     perClip,
   };
 }
@@ -202,7 +211,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${key}: ${s.people} people (${s.confirmed} with >= ${minFaces} faces), ${s.merged} merged across clips, ${s.split} clips split, ` +
         `${s.twoInOneFrame} holding two faces of one frame; ` +
-        `BCubed P ${pct(s.bcubed.precision)} R ${pct(s.bcubed.recall)} F1 ${pct(s.bcubed.f1)}\n`,
+        `BCubed P ${pct(s.bcubed.precision)} R ${pct(s.bcubed.recall)} F1 ${pct(s.bcubed.f1)}; ` +
+        `over the ${s.alone.faces} faces alone in their frame P ${pct(s.alone.bcubed.precision)} R ${pct(s.alone.bcubed.recall)} F1 ${pct(s.alone.bcubed.f1)}\n`,
     );
   }
   console.table((result.live as ClipScore).perClip);

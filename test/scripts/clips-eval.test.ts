@@ -27,3 +27,13 @@ test('clips-eval: people holding two faces of one frame are counted, gated faces
   assert.equal(scoreClips(rows, 1).twoInOneFrame, 2, 'person 1 (a gated face beside a clustered one) and person 3');
   assert.equal(scoreClips(rows.filter((r) => r.person_id !== 3 && r.clusterable === 1), 1).twoInOneFrame, 0);
 });
+
+test('clips-eval: the label "one person per clip" is also scored on the faces alone in their frame only', () => {
+  const row = (clip: string, person: number, ts: number, clusterable = 1) => ({ camera_id: clip, clusterable, person_id: person, ts });
+  // Clip a's speaker (person 1) in frames 10 and 20; an audience shot at 30 with two other people (2, 3).
+  const rows = [row('a', 1, 10), row('a', 1, 20), row('a', 2, 30), row('a', 3, 30), row('b', 4, 10), row('b', 4, 20, 0), row('b', 4, 30)];
+  const s = scoreClips(rows, 1);
+  assert.ok(s.bcubed.recall < 1, 'all faces: the audience counts as clip a\'s one person');
+  assert.equal(s.alone.faces, 4, 'the two faces of frame a@30 are left out');
+  assert.deepEqual([s.alone.bcubed.precision, s.alone.bcubed.recall], [1, 1]);
+});
