@@ -5,7 +5,12 @@
  * all its faces. Meant for clips that show one person each (../shared/data/videos/talking-heads);
  * a clip with other people in it (an audience shot) shows up as a clip split over people.
  *
- *   node --import tsx scripts/clips-eval.ts [--fps 2] [--json] [--keep DIR] [--recluster] [--set key=value ...] <clip...>
+ *   node --import tsx scripts/clips-eval.ts [--fps 2] [--json] [--keep DIR] [--recluster] [--labels FILE] [--set key=value ...] <clip...>
+ *
+ * `--labels FILE` (JSON, e.g. scripts/talking-heads-labels.json) corrects "one person per clip"
+ * for clips that show more people: per clip (camera id), rules `{ from, to, xMax?, label }`
+ * tried in order on each face's time in the clip (seconds, from <= t < to) and box centre
+ * (frame pixels, x < xMax); the first that matches names the face's person, others keep the clip.
  *
  * `--set quality.maxYaw=0.5` (repeatable) puts a setting into the generated config.
  *
@@ -13,12 +18,12 @@
  *  - people: every person holding a clustered face, and those with >= clustering.minFaces;
  *  - merged: people whose faces come from more than one clip (two people taken as one);
  *  - split: clips whose clustered faces sit with more than one person;
- *  - BCubed precision / recall / F1 over the clustered faces, label = clip; and the same over
+ *  - BCubed precision / recall / F1 over the clustered faces, label = clip (or --labels); and the same over
  *    the faces alone in their frame (in a frame with two faces, one is not the clip's person);
  *  - faces the quality gate kept out of clustering.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,19 +37,21 @@ interface Args {
   json: boolean;
   keep: string | null;
   recluster: boolean;
+  labels: string | null;
   /** Extra settings, `section.key=value`, written into the generated config. */
   set: Array<[string, string, string]>;
   clips: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { fps: 2, json: false, keep: null, recluster: false, set: [], clips: [] };
+  const args: Args = { fps: 2, json: false, keep: null, recluster: false, labels: null, set: [], clips: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--fps') args.fps = Number(argv[++i]);
     else if (a === '--json') args.json = true;
     else if (a === '--recluster') args.recluster = true;
     else if (a === '--keep') args.keep = resolve(argv[++i]!);
+    else if (a === '--labels') args.labels = resolve(argv[++i]!);
     else if (a === '--set') {
       const m = /^(\w+)\.(\w+)=(.+)$/.exec(argv[++i] ?? '');
       if (!m) throw new Error('--set wants section.key=value, e.g. quality.maxYaw=0.5');
@@ -78,6 +85,25 @@ interface FaceRow {
   person_id: number | null;
   /** The frame's time (faces of one frame share it); absent in rows that do not say. */
   ts?: number;
+  /** Seconds into the clip, and the box (for --labels). */
+  frame_pos?: number;
+  x?: number;
+  w?: number;
+  /** Who the face shows when --labels says; else the clip's one person. */
+  label?: string;
+}
+
+/** Per clip, rules naming who the faces in a stretch of time (and left of xMax) show. */
+export type ClipLabels = Record<string, Array<{ from: number; to: number; xMax?: number; label: string }>>;
+
+/** Sets `label` on the faces a rule of `labels` matches (the first rule that does). Pure. */
+export function applyLabels<T extends FaceRow>(rows: readonly T[], labels: ClipLabels): Array<T & { label?: string }> {
+  return rows.map((r) => {
+    const t = r.frame_pos;
+    const cx = r.x !== undefined && r.w !== undefined ? r.x + r.w / 2 : undefined;
+    const rule = (labels[r.camera_id] ?? []).find((l) => t !== undefined && t >= l.from && t < l.to && (l.xMax === undefined || (cx !== undefined && cx < l.xMax)));
+    return rule ? { ...r, label: rule.label } : r;
+  });
 }
 
 export interface ClipScore {
@@ -115,8 +141,13 @@ export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScor
   for (const [clip, people] of [...byClip].sort((a, b) => a[0].localeCompare(b[0]))) {
     perClip[clip] = { faces: sum(people), people: people.size, topShare: Math.max(...people.values()) / sum(people) };
   }
-  const clipIndex = new Map([...byClip.keys()].map((c, i) => [c, i]));
-  const score = (rs: readonly FaceRow[]) => bcubed(rs.map((r) => r.person_id!), rs.map((r) => clipIndex.get(r.camera_id)!));
+  const labelIndex = new Map<string, number>();
+  const labelOf = (r: FaceRow) => {
+    const l = r.label ?? r.camera_id;
+    if (!labelIndex.has(l)) labelIndex.set(l, labelIndex.size);
+    return labelIndex.get(l)!;
+  };
+  const score = (rs: readonly FaceRow[]) => bcubed(rs.map((r) => r.person_id!), rs.map(labelOf));
   const m = score(clustered);
   const inFrame = new Map<string, number>();
   const frameOf = (r: FaceRow) => `${r.camera_id}\u0000${r.ts}`;
@@ -147,14 +178,14 @@ export function peopleTwiceInOneFrame(rows: readonly FaceRow[]): number {
   return twice.size;
 }
 
-async function readRows(storageDir: string): Promise<FaceRow[]> {
+async function readRows(storageDir: string, labels: ClipLabels): Promise<FaceRow[]> {
   const store = await openStore(storageDir, { readonly: true });
   try {
     return await store.db.all<FaceRow>(
-      `SELECT f.camera_id, f.clusterable, fp.person_id, f.ts
+      `SELECT f.camera_id, f.clusterable, fp.person_id, f.ts, f.frame_pos, f.x, f.w
          FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
         ORDER BY f.id`,
-    );
+    ).then((rows) => applyLabels(rows, labels));
   } finally {
     await store.close();
   }
@@ -166,6 +197,7 @@ function pct(x: number): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const labels = args.labels ? (JSON.parse(readFileSync(args.labels, 'utf8')) as ClipLabels) : {};
   const work = args.keep ?? mkdtempSync(join(tmpdir(), 'faceidx-clips-'));
   mkdirSync(work, { recursive: true });
   const storage = join(work, 'state');
@@ -182,7 +214,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   faceidx(['run', '--config', config, '--until-done']);
   const seconds = (Date.now() - started) / 1000;
-  const rows = await readRows(storage);
+  const rows = await readRows(storage, labels);
   const result: Record<string, unknown> = {
     clips: args.clips.length,
     fps: args.fps,
@@ -194,7 +226,7 @@ async function main(): Promise<void> {
   };
   if (args.recluster) {
     faceidx(['recluster', '--config', config, '--json']);
-    result.reclustered = scoreClips(await readRows(storage), minFaces);
+    result.reclustered = scoreClips(await readRows(storage, labels), minFaces);
   }
   if (!args.keep) rmSync(work, { recursive: true, force: true });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoreClips } from '../../scripts/clips-eval.js';
+import { applyLabels, scoreClips } from '../../scripts/clips-eval.js';
 
 test('clips-eval scoring: one person per clip, merges across clips and split clips are counted; gated faces are left out', () => {
   const row = (clip: string, person: number | null, clusterable = 1) => ({ camera_id: clip, clusterable, person_id: person });
@@ -36,4 +36,17 @@ test('clips-eval: the label "one person per clip" is also scored on the faces al
   assert.ok(s.bcubed.recall < 1, 'all faces: the audience counts as clip a\'s one person');
   assert.equal(s.alone.faces, 4, 'the two faces of frame a@30 are left out');
   assert.deepEqual([s.alone.bcubed.precision, s.alone.bcubed.recall], [1, 1]);
+});
+
+test('clips-eval --labels: rules by time and position name who a face shows; the score uses them', () => {
+  const row = (clip: string, person: number, t: number, x: number) => ({ camera_id: clip, clusterable: 1, person_id: person, ts: 1000 + t * 1000, frame_pos: t, x, w: 20 });
+  // Clip h: the singer (1) until 4 s, then an audience shot with two people (2 left, 3 right).
+  const rows = [row('h', 1, 0, 300), row('h', 1, 2, 310), row('h', 2, 5, 40), row('h', 3, 5, 400), row('h', 2, 6, 50), row('h', 3, 6, 410), row('k', 4, 1, 100)];
+  const labels = { h: [{ from: 4, to: 10, xMax: 200, label: 'left' }, { from: 4, to: 10, label: 'right' }] };
+  const labelled = applyLabels(rows, labels);
+  assert.deepEqual(labelled.map((r) => r.label), [undefined, undefined, 'left', 'right', 'left', 'right', undefined]);
+  assert.ok(scoreClips(rows, 1).bcubed.recall < 1, 'one person per clip: the audience looks like a split');
+  assert.equal(scoreClips(labelled, 1).bcubed.f1, 1, 'with the labels: three people, all right');
+  const merged = applyLabels(rows.map((r) => ({ ...r, person_id: r.camera_id === 'h' ? 1 : 4 })), labels);
+  assert.ok(scoreClips(merged, 1).bcubed.precision < 1, 'and the singer taken for the audience is a merge');
 });
