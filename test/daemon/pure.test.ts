@@ -92,6 +92,15 @@ test('areaShrink: each thumbnail pixel is the rounded mean of its block of the f
   }
 });
 
+test('areaShrink: blocks of 4 px or more average every other row and column', () => {
+  const width = 8;
+  const data = new Uint8Array(width * 8 * 3).map((_, i) => (i * 7) % 253);
+  const out = areaShrink({ width, data }, { left: 0, top: 0, width: 8, height: 8 }, 2);
+  const at = (x: number, y: number) => data[(y * width + x) * 3]!;
+  assert.equal(out[0], Math.round((at(0, 0) + at(2, 0) + at(0, 2) + at(2, 2)) / 4));
+  assert.equal(out[(1 * 2 + 1) * 3], Math.round((at(4, 4) + at(6, 4) + at(4, 6) + at(6, 6)) / 4));
+});
+
 test('faceThumbnail: a large face shrunk here looks like sharp\'s resize of it (mean difference under 2 levels)', async () => {
   const width = 800;
   const height = 600;
