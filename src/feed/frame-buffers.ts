@@ -30,9 +30,4 @@ export class FrameBuffers {
       if (this.free.length > this.keep) this.free.shift();
     };
   }
-
-  /** Free buffers held now. */
-  get held(): number {
-    return this.free.length;
-  }
 }

@@ -10,6 +10,7 @@ import { effectiveStallMs } from '../../src/feed/camera-feed.js';
 import { decodeSpec, filterChain, networkTimeoutUs, targetSize } from '../../src/feed/ffmpeg-args.js';
 import { imageNames } from '../../src/feed/folder-source.js';
 import { FrameAssembler, parseShowinfo } from '../../src/feed/frame-assembler.js';
+import { FrameBuffers } from '../../src/feed/frame-buffers.js';
 import { feedKind } from '../../src/feed/kind.js';
 import { FrameQueue } from '../../src/feed/queue.js';
 import { redactText, redactUrl } from '../../src/feed/redact.js';
@@ -124,6 +125,31 @@ describe('FrameQueue', () => {
     assert.equal(await q2.take(), undefined);
     assert.equal(q2.push(5), undefined);
     assert.throws(() => new FrameQueue(0), RangeError);
+  });
+});
+
+describe('FrameBuffers', () => {
+  test('a buffer given back serves the next frame of its size, once however often it is given back', () => {
+    const pool = new FrameBuffers(2);
+    const a = pool.acquire(12);
+    assert.ok(a.buffer instanceof SharedArrayBuffer);
+    assert.equal(a.length, 12);
+    const back = pool.handBack(a);
+    back();
+    back();
+    assert.equal(pool.acquire(12), a, 'reused');
+    assert.notEqual(pool.acquire(12), a, 'given back twice, reused once: two frames never share it');
+    const b = pool.acquire(6);
+    pool.handBack(b)();
+    assert.notEqual(pool.acquire(12), b, 'only a buffer of the size asked for');
+    assert.equal(pool.acquire(6), b);
+  });
+  test('holds at most `keep` free buffers, the newest', () => {
+    const pool = new FrameBuffers(2);
+    const bufs = [pool.acquire(4), pool.acquire(4), pool.acquire(4)];
+    for (const buf of bufs) pool.handBack(buf)();
+    const again = [pool.acquire(4), pool.acquire(4), pool.acquire(4)];
+    assert.deepEqual(again.map((buf) => bufs.indexOf(buf)).sort(), [-1, 1, 2]);
   });
 });
 
