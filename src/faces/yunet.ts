@@ -46,13 +46,14 @@ export function yunetInput(width: number, height: number, maxWidth: number): Yun
  */
 export function packYunet(img: RgbImage, input: YunetInput, out: Float32Array): Float32Array {
   const { width: W, height: H, scale } = input;
-  const sw = Math.min(W, Math.round(img.width * scale));
+  const scaledWidth = Math.round(img.width * scale);
+  const sw = Math.min(W, scaledWidth);
   const sh = Math.min(H, Math.round(img.height * scale));
   out.fill(0);
   const plane = W * H;
   // Source pixels per input pixel, as the ratio of the two widths: exact for whole factors
   // (1920 -> 640: 3), so their samples fall on pixel centres and need no interpolation.
-  const inv = scale === 1 ? 1 : img.width / Math.round(img.width * scale);
+  const inv = img.width / scaledWidth;
   const at = (d: number, size: number) => Math.min(Math.max((d + 0.5) * inv - 0.5, 0), size - 1);
   // Per output column: byte offsets of the two source pixels in a row, and the weight.
   const x0 = new Int32Array(sw);
