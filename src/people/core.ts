@@ -19,7 +19,7 @@ import { FaceGraph } from './face-graph.js';
 import { loadGraph, saveGraph } from './graph-file.js';
 import { syncIndex } from './index-sync.js';
 import { persistJournal } from './persist.js';
-import { storedSightings, TrackLinks, videoConstraints, type PeopleFace } from './video.js';
+import { TrackLinks, videoConstraints, type PeopleFace } from './video.js';
 
 /** Cannot-link partners recorded per "not this person" (the person's faces nearest first). */
 const MAX_CANNOT = 50;
@@ -115,7 +115,8 @@ export class PeopleCore {
   /** Brings the graph in line with the index, then loads labels and constraints. */
   private async catchUp(): Promise<void> {
     const { index } = this.faces;
-    for (const id of await storedSightings(this.store)) this.sightings.add(id);
+    // Sightings: tracked faces under the gate, in the graph without edges (video.ts).
+    for (const id of await this.store.tracks.sightingIds()) this.sightings.add(id);
     const gone = this.lostFaces();
     for (const id of gone) this.engine.removeFace(id);
     const missing = (await this.store.faces.ids(true)).filter((id) => index.has(id) && this.engine.graph.node(id) === undefined);

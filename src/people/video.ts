@@ -44,11 +44,6 @@ export async function videoConstraints(store: Store): Promise<ConstraintPairs> {
   return { mustLink: mustLinkGroups(faces).flatMap(chain), cannotLink: cannotLinks(faces) };
 }
 
-/** Sightings: tracked faces under the gate, which sit in the graph without edges (see above). */
-export async function storedSightings(store: Store): Promise<number[]> {
-  return (await store.tracks.constraintFaces()).filter((f) => !f.clusterable).map((f) => f.id);
-}
-
 /** Tracks whose last face is remembered; older ones are forgotten first (they have ended). */
 const MAX_TRACKS = 50_000;
 

@@ -70,6 +70,9 @@ type RawTrack = Omit<TrackRow, 'identifiable' | 'closed'> & { identifiable: numb
 
 const toRow = ({ closedAt, identifiable, ...r }: RawTrack): TrackRow => ({ ...r, identifiable: identifiable === 1, closed: closedAt !== null });
 
+/** Faces with a track that constrains them (not carried over from before tracks: 'migrated'). */
+const TRACKED_FACES = `FROM faces f JOIN tracks t ON t.id = f.track_id WHERE (t.end_reason IS NULL OR t.end_reason <> 'migrated')`;
+
 export class TracksRepository {
   constructor(private readonly db: Database) {}
 
@@ -165,11 +168,16 @@ export class TracksRepository {
   async constraintFaces(afterId = 0, limit = -1): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: boolean }>> {
     const rows = await this.db.all<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: number }>(
       `SELECT f.id, f.camera_id AS cameraId, f.ts, f.frame_pos AS framePos, f.track_id AS trackId, f.clusterable
-       FROM faces f JOIN tracks t ON t.id = f.track_id
-       WHERE f.id > ? AND (t.end_reason IS NULL OR t.end_reason <> 'migrated') ORDER BY f.id LIMIT ?`,
+       ${TRACKED_FACES} AND f.id > ? ORDER BY f.id LIMIT ?`,
       [afterId, limit],
     );
     return rows.map((r) => ({ ...r, clusterable: r.clusterable === 1 }));
+  }
+
+  /** The ids of the faces of constraintFaces under the quality gate (the people core's sightings), in id order. */
+  async sightingIds(): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>(`SELECT f.id ${TRACKED_FACES} AND f.clusterable = 0 ORDER BY f.id`);
+    return rows.map((r) => r.id);
   }
 
   async count(): Promise<{ tracks: number; open: number; identifiable: number }> {
