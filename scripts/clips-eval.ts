@@ -122,6 +122,9 @@ export interface ClipScore {
   perClip: Record<string, { faces: number; people: number; topShare: number }>;
 }
 
+/** One camera frame: faces of one frame share camera and time. */
+const frameOf = (r: FaceRow) => `${r.camera_id}\u0000${r.ts}`;
+
 /** Scores stored faces against "one person per clip". Pure. */
 export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScore {
   const clustered = rows.filter((r) => r.clusterable === 1 && r.person_id !== null);
@@ -150,7 +153,6 @@ export function scoreClips(rows: readonly FaceRow[], minFaces: number): ClipScor
   const score = (rs: readonly FaceRow[]) => bcubed(rs.map((r) => r.person_id!), rs.map(labelOf));
   const m = score(clustered);
   const inFrame = new Map<string, number>();
-  const frameOf = (r: FaceRow) => `${r.camera_id}\u0000${r.ts}`;
   for (const r of rows) if (r.ts !== undefined) inFrame.set(frameOf(r), (inFrame.get(frameOf(r)) ?? 0) + 1);
   const alone = clustered.filter((r) => r.ts === undefined || inFrame.get(frameOf(r)) === 1);
   return {
@@ -171,7 +173,7 @@ export function peopleTwiceInOneFrame(rows: readonly FaceRow[]): number {
   const twice = new Set<number>();
   for (const r of rows) {
     if (r.person_id === null || r.ts === undefined) continue;
-    const key = `${r.person_id}\u0000${r.camera_id}\u0000${r.ts}`;
+    const key = `${r.person_id}\u0000${frameOf(r)}`;
     if (seen.has(key)) twice.add(r.person_id);
     else seen.add(key);
   }
