@@ -181,7 +181,18 @@ describe('FrameAssembler', () => {
     assert.equal(out[1]!.ptsTime, 0.5);
     assert.equal(a.pendingBytes, 2);
   });
-  test('cuts frames at each line\'s size when the stream changes size, bytes ahead of the lines', () => {
+  test('copies bytes out of the pipe chunks once a size is known, so chunks are not held', () => {
+    const a = new FrameAssembler();
+    a.pushInfo(parseShowinfo(line(0, '0', 2, 1))!);
+    const chunk = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9]); // one frame (6 bytes) and half of the next
+    const [f0] = a.pushData(chunk);
+    chunk.fill(0); // the pipe's memory, reused
+    assert.deepEqual([...f0!.data], [1, 2, 3, 4, 5, 6]);
+    assert.equal(a.pendingBytes, 3);
+    const [f1] = [...a.pushData(Buffer.from([10, 11, 12])), ...a.pushInfo(parseShowinfo(line(1, '1', 2, 1))!)];
+    assert.deepEqual([...f1!.data], [7, 8, 9, 10, 11, 12], 'the next frame, cut at the last size before its line came');
+  });
+  test('re-cuts bytes when the stream changes size after they were cut at the old one', () => {
     const a = new FrameAssembler();
     a.pushInfo(parseShowinfo(line(0, '0', 1, 1))!);
     const bytes = Buffer.from(Array.from({ length: 3 + 6 + 6 }, (_, i) => i));
