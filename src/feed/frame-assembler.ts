@@ -35,9 +35,9 @@ const sharedBuffer: Allocate = (size) => Buffer.from(new SharedArrayBuffer(size)
 /**
  * Bytes are copied into frame buffers as they arrive, cut at the size of the frame's `showinfo`
  * line, or while that line has not arrived yet, at the size of the last line seen (a stream
- * keeps its size). Pipe chunks are therefore never held across garbage collections: held ones
- * got promoted, and their 6 MB a 1080p frame made V8 run a full collection every few frames.
- * Only bytes of a run's first frame (no size known yet) are kept as they came, and bytes cut
+ * keeps its size). Pipe chunks (64 KB each, 95 a 1080p frame) are therefore not held until the
+ * line comes. Against holding them, at 16 cameras of 1080p: about 5% less wall and CPU time
+ * (five alternating runs; it did not change how often V8 collected the whole heap). Only bytes of a run's first frame (no size known yet) are kept as they came, and bytes cut
  * at a size a line then contradicts (the stream changed size) are re-cut.
  */
 export class FrameAssembler {
