@@ -9,6 +9,10 @@ export type ErrorCode =
   | 'FACEIDX_DB_OLDER'
   | 'FACEIDX_DB_LOCKED'
   | 'FACEIDX_DB_MISSING'
+  /** The PostgreSQL store cannot be reached (down, wrong host, network). */
+  | 'FACEIDX_DB_UNREACHABLE'
+  /** The PostgreSQL store refused an action to this role (least-privilege roles, another site's data). */
+  | 'FACEIDX_DB_DENIED'
   | 'FACEIDX_FEED_UNREACHABLE'
   | 'FACEIDX_FEED_INPUT'
   | 'FACEIDX_MODEL'
@@ -25,7 +29,7 @@ export type ErrorCode =
 
 /** Every code, for checking one read back from outside (the requests table). */
 export const ERROR_CODES: readonly ErrorCode[] = [
-  'FACEIDX_CONFIG', 'FACEIDX_STORAGE', 'FACEIDX_DB_NEWER', 'FACEIDX_DB_LOCKED', 'FACEIDX_DB_MISSING', 'FACEIDX_FEED_UNREACHABLE',
+  'FACEIDX_CONFIG', 'FACEIDX_STORAGE', 'FACEIDX_DB_NEWER', 'FACEIDX_DB_LOCKED', 'FACEIDX_DB_MISSING', 'FACEIDX_DB_UNREACHABLE', 'FACEIDX_DB_DENIED', 'FACEIDX_FEED_UNREACHABLE',
   'FACEIDX_FEED_INPUT', 'FACEIDX_MODEL', 'FACEIDX_PROVIDER', 'FACEIDX_IMAGE', 'FACEIDX_DESCRIPTOR', 'FACEIDX_INDEX', 'FACEIDX_NOT_FOUND',
   'FACEIDX_USAGE', 'FACEIDX_REQUEST', 'FACEIDX_INTERNAL',
 ];
@@ -57,6 +61,7 @@ export const ExitCode = {
   SOFTWARE: 70,
   CANTCREAT: 73, // EX_CANTCREAT: storage cannot be written
   TEMPFAIL: 75, // EX_TEMPFAIL: database locked, try again
+  NOPERM: 77, // EX_NOPERM: the PostgreSQL store refused this role the action
   PROTOCOL: 76, // EX_PROTOCOL: the daemon could not read the CLI's request
   CONFIG: 78, // EX_CONFIG: the configuration is invalid
 } as const;
@@ -81,7 +86,10 @@ export function exitCodeFor(err: unknown): number {
       return ExitCode.PROTOCOL;
     case 'FACEIDX_INTERNAL':
       return ExitCode.SOFTWARE;
+    case 'FACEIDX_DB_DENIED':
+      return ExitCode.NOPERM;
     case 'FACEIDX_FEED_UNREACHABLE':
+    case 'FACEIDX_DB_UNREACHABLE':
     case 'FACEIDX_MODEL':
     case 'FACEIDX_PROVIDER':
       return ExitCode.UNAVAILABLE;

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Parses "500ms", "30s", "5m", "12h", "30d", "2w" or a number of seconds into milliseconds. */
 const UNITS: Record<string, number> = {
   ms: 1,
@@ -22,3 +24,19 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** A duration as "500ms", "30s", "5m", "12h", "30d", "2w" or a number of seconds. Parsed to ms. */
+export const duration = z
+  .union([z.number().nonnegative(), z.string()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a duration: use a number of seconds or e.g. 500ms, 30s, 5m, 12h, 30d, 2w`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+

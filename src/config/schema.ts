@@ -4,22 +4,8 @@
  * freezes the result. `config/faceidx.example.yaml` documents the same keys for people.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
-
-/** A duration as "500ms", "30s", "5m", "12h", "30d", "2w" or a number of seconds. Parsed to ms. */
-const duration = z
-  .union([z.number().nonnegative(), z.string()])
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value}" is not a duration: use a number of seconds or e.g. 500ms, 30s, 5m, 12h, 30d, 2w`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  });
+import { duration } from './duration.js';
+import { centralSchema, clusterSchema, siteId, sitesRules, storagePostgresSchema } from './sites-schema.js';
 
 const cameraId = z
   .string()
@@ -56,15 +42,25 @@ export const cameraSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  /** This daemon's site (an edge shipping to a central store; `store copy`'s rows): unique per site. */
+  site: siteId.optional(),
   storage: z.strictObject({
-    /** Folder for the database, the index and thumbnails; created 0700. */
+    /**
+     * Folder for the database (SQLite), the index, the graph and the status files; created 0700.
+     * With backend postgres it holds the clusterer's copy of the index and graph.
+     */
     dir: z.string().min(1, 'give a folder, e.g. /var/lib/faceidx'),
+    /** `sqlite` (one machine, the file in storage.dir) or `postgres` (the store shared by many sites). */
+    backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    postgres: storagePostgresSchema.optional(),
     /** Store a JPEG thumbnail of every face (needed for montages). */
     thumbnails: z.boolean().default(true),
     /** JPEG quality of thumbnails, 1-100. */
     thumbnailQuality: z.number().int().min(1).max(100).default(85),
   }),
   cameras: z.array(cameraSchema).default([]),
+  central: centralSchema.optional(),
+  cluster: clusterSchema.prefault({}),
   detector: z
     .strictObject({
       /**
@@ -351,6 +347,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
 }).superRefine((cfg, ctx) => {
+  sitesRules(cfg, ctx);
   const seen = new Map<string, number>();
   cfg.cameras.forEach((cam, i) => {
     const first = seen.get(cam.id);

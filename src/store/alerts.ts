@@ -4,7 +4,7 @@
  * row per channel configured when it was raised; the deliverer (src/alerts/outbox.ts) sends the
  * due ones and records the outcome here, so an alert survives a dead receiver and a restart.
  */
-import type { Database } from './db.js';
+import { limitOf, type Database } from './db.js';
 
 export type AlertChannel = 'webhook' | 'mqtt' | 'log';
 export type DeliveryState = 'pending' | 'sent' | 'failed';
@@ -35,8 +35,8 @@ export interface DueDelivery extends Omit<AlertRow, 'deliveries'> {
   thumbnail: Buffer | null;
 }
 
-const ALERT_COLUMNS = `a.id, a.entry_id AS entryId, a.entry_name AS entryName, a.camera_id AS cameraId, a.track_id AS trackId,
-  a.face_id AS faceId, a.person_id AS personId, a.ts, a.distance, a.created_at AS createdAt`;
+const ALERT_COLUMNS = `a.id, a.entry_id AS "entryId", a.entry_name AS "entryName", a.camera_id AS "cameraId", a.track_id AS "trackId",
+  a.face_id AS "faceId", a.person_id AS "personId", a.ts, a.distance, a.created_at AS "createdAt"`;
 
 export class AlertsRepository {
   constructor(private readonly db: Database) {}
@@ -47,16 +47,16 @@ export class AlertsRepository {
    */
   async insert(alert: NewAlert, channels: readonly AlertChannel[], now = Date.now()): Promise<number | null> {
     return this.db.transaction(async (tx) => {
-      const r = await tx.run(
-        `INSERT OR IGNORE INTO alerts (entry_id, entry_name, camera_id, track_id, face_id, person_id, ts, distance, thumbnail, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      const r = await tx.get<{ id: number }>(
+        `INSERT INTO alerts (entry_id, entry_name, camera_id, track_id, face_id, person_id, ts, distance, thumbnail, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
         [alert.entryId, alert.entryName, alert.cameraId, alert.trackId, alert.faceId, alert.personId, alert.ts, alert.distance, alert.thumbnail, now],
       );
-      if (r.changes !== 1) return null;
+      if (r === undefined) return null;
       for (const channel of channels) {
-        await tx.run("INSERT INTO alert_deliveries (alert_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)", [r.lastID, channel, now]);
+        await tx.run("INSERT INTO alert_deliveries (alert_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)", [r.id, channel, now]);
       }
-      return r.lastID;
+      return r.id;
     });
   }
 
@@ -64,12 +64,12 @@ export class AlertsRepository {
   async list(opts: { since?: number; limit?: number } = {}): Promise<AlertRow[]> {
     const rows = await this.db.all<Omit<AlertRow, 'deliveries'>>(
       `SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.ts >= ? ORDER BY a.ts, a.id LIMIT ?`,
-      [opts.since ?? 0, opts.limit ?? -1],
+      [opts.since ?? 0, limitOf(opts.limit)],
     );
     if (rows.length === 0) return [];
     const byAlert = new Map<number, AlertRow['deliveries']>(rows.map((r) => [r.id, []]));
     const deliveries = await this.db.all<AlertRow['deliveries'][number] & { alertId: number }>(
-      `SELECT alert_id AS alertId, channel, state, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, sent_at AS sentAt
+      `SELECT alert_id AS "alertId", channel, state, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt"
        FROM alert_deliveries WHERE alert_id >= ? ORDER BY alert_id, channel`,
       [Math.min(...rows.map((r) => r.id))],
     );

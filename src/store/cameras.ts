@@ -32,20 +32,20 @@ export class CamerasRepository {
 
   async list(): Promise<CameraRow[]> {
     return this.db.all<CameraRow>(
-      'SELECT id, url, kind, added_at AS addedAt, last_frame_at AS lastFrameAt, time_source AS timeSource FROM cameras ORDER BY id',
+      'SELECT id, url, kind, added_at AS "addedAt", last_frame_at AS "lastFrameAt", time_source AS "timeSource" FROM cameras ORDER BY id',
     );
   }
 
   async get(id: string): Promise<CameraRow | undefined> {
     return this.db.get<CameraRow>(
-      'SELECT id, url, kind, added_at AS addedAt, last_frame_at AS lastFrameAt, time_source AS timeSource FROM cameras WHERE id = ?',
+      'SELECT id, url, kind, added_at AS "addedAt", last_frame_at AS "lastFrameAt", time_source AS "timeSource" FROM cameras WHERE id = ?',
       [id],
     );
   }
 
   async progress(id: string): Promise<FeedProgress | undefined> {
     const row = await this.db.get<{ cameraId: string; position: number; done: number; updatedAt: number }>(
-      'SELECT camera_id AS cameraId, position, done, updated_at AS updatedAt FROM feed_progress WHERE camera_id = ?',
+      'SELECT camera_id AS "cameraId", position, done, updated_at AS "updatedAt" FROM feed_progress WHERE camera_id = ?',
       [id],
     );
     return row && { ...row, done: row.done === 1 };
@@ -55,7 +55,7 @@ export class CamerasRepository {
   async setProgress(id: string, position: number, done = false, now = Date.now()): Promise<void> {
     await this.db.run(
       `INSERT INTO feed_progress (camera_id, position, done, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(camera_id) DO UPDATE SET position = max(position, excluded.position), done = excluded.done, updated_at = excluded.updated_at`,
+       ON CONFLICT(camera_id) DO UPDATE SET position = ${this.db.sql.greatest('feed_progress.position', 'excluded.position')}, done = excluded.done, updated_at = excluded.updated_at`,
       [id, position, done ? 1 : 0, now],
     );
     await this.db.run('UPDATE cameras SET last_frame_at = ? WHERE id = ?', [now, id]);

@@ -4,6 +4,9 @@ import type { Database, TxHandle } from './db.js';
 
 export type ConstraintKind = 'must_link' | 'cannot_link';
 
+/** Records a constraint unless the same one is there (pairs are stored in ascending order). */
+const INSERT_CONSTRAINT = 'INSERT INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
+
 export interface Constraint {
   id: number;
   kind: ConstraintKind;
@@ -20,14 +23,14 @@ export class ConstraintsRepository {
     if (a === b) return;
     const [lo, hi] = a < b ? [a, b] : [b, a];
     await (tx ?? this.db).run(
-      'INSERT OR IGNORE INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?)',
+      INSERT_CONSTRAINT,
       [kind, lo, hi, now],
     );
   }
 
   async list(kind?: ConstraintKind): Promise<Constraint[]> {
     return this.db.all<Constraint>(
-      `SELECT id, kind, face_a AS faceA, face_b AS faceB, created_at AS createdAt FROM constraints
+      `SELECT id, kind, face_a AS "faceA", face_b AS "faceB", created_at AS "createdAt" FROM constraints
        ${kind ? 'WHERE kind = ?' : ''} ORDER BY id`,
       kind ? [kind] : [],
     );
@@ -57,7 +60,7 @@ export async function relinkMustLinkSurvivors(tx: TxHandle, doomed: ReadonlySet<
     if (!members.some((f) => doomed.has(f))) continue;
     const left = members.filter((f) => !doomed.has(f));
     for (const f of left.slice(1)) {
-      const r = await tx.run('INSERT OR IGNORE INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?)', ['must_link', left[0]!, f, now]);
+      const r = await tx.run(INSERT_CONSTRAINT, ['must_link', left[0]!, f, now]);
       added += r.changes;
     }
   }
@@ -85,7 +88,7 @@ export async function relinkCannotLinkSurvivors(tx: TxHandle, doomed: ReadonlySe
       if (doomed.has(id) || id === kept) continue;
       const [lo, hi] = kept < id ? [kept, id] : [id, kept];
       if (linked.has(`${lo},${hi}`)) break;
-      const r = await tx.run('INSERT OR IGNORE INTO constraints (kind, face_a, face_b, created_at) VALUES (?, ?, ?, ?)', ['cannot_link', lo, hi, now]);
+      const r = await tx.run(INSERT_CONSTRAINT, ['cannot_link', lo, hi, now]);
       linked.add(`${lo},${hi}`);
       added += r.changes;
       break;

@@ -1,6 +1,6 @@
 /** Face sightings: one row per detected face, with its descriptor and thumbnail. */
 import type { Rect } from '../faces/types.js';
-import type { Database, TxHandle } from './db.js';
+import { limitOf, marks, type Database, type TxHandle } from './db.js';
 import { relinkMustLinkSurvivors, relinkCannotLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 import { refreshTracks } from './tracks.js';
@@ -46,8 +46,8 @@ export interface FaceVector {
 /** The row columns, optionally qualified by a table alias. */
 function columns(alias = ''): string {
   const a = alias ? `${alias}.` : '';
-  return `${a}id, ${a}camera_id AS cameraId, ${a}ts, ${a}frame_pos AS framePos, ${a}face_idx AS faceIdx,
-    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable, ${a}track_id AS trackId, ${a}source, ${a}frame_index AS frameIndex`;
+  return `${a}id, ${a}camera_id AS "cameraId", ${a}ts, ${a}frame_pos AS "framePos", ${a}face_idx AS "faceIdx",
+    ${a}x, ${a}y, ${a}w, ${a}h, ${a}score, ${a}quality, ${a}clusterable, ${a}track_id AS "trackId", ${a}source, ${a}frame_index AS "frameIndex"`;
 }
 
 interface RawFace {
@@ -158,7 +158,7 @@ export class FacesRepository {
     const rows = await this.db.all<RawFace>(
       `SELECT ${columns('f')} FROM faces f JOIN face_person fp ON fp.face_id = f.id
        WHERE fp.person_id = ? ORDER BY f.ts ${opts.oldestFirst ? 'ASC' : 'DESC'}, f.id LIMIT ?`,
-      [personId, opts.limit ?? -1],
+      [personId, limitOf(opts.limit)],
     );
     return rows.map(toRow);
   }
@@ -170,11 +170,11 @@ export class FacesRepository {
   }
 
   /** Stored thumbnails of a person's faces, newest first, skipping faces without one (montages). */
-  async thumbnailsOfPerson(personId: number, limit = -1): Promise<Array<{ id: number; thumbnail: Buffer }>> {
+  async thumbnailsOfPerson(personId: number, limit?: number): Promise<Array<{ id: number; thumbnail: Buffer }>> {
     return this.db.all<{ id: number; thumbnail: Buffer }>(
       `SELECT f.id, f.thumbnail FROM faces f JOIN face_person fp ON fp.face_id = f.id
        WHERE fp.person_id = ? AND f.thumbnail IS NOT NULL ORDER BY f.ts DESC, f.id LIMIT ?`,
-      [personId, limit],
+      [personId, limitOf(limit)],
     );
   }
 
@@ -201,16 +201,16 @@ export class FacesRepository {
 
 /** Inside a transaction: stores one face; null when it was already stored (same camera, time and position in its frame). */
 export async function insertFaceRow(tx: TxHandle, f: NewFace, now: number): Promise<number | null> {
-  const r = await tx.run(
-    `INSERT OR IGNORE INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id, source, frame_index)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const r = await tx.get<{ id: number }>(
+    `INSERT INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id, source, frame_index)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
     [
       f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
       f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now, f.trackId ?? null,
       f.source ?? null, f.frameIndex ?? null,
     ],
   );
-  return r.changes === 1 ? r.lastID : null;
+  return r?.id ?? null;
 }
 
 /**
@@ -227,11 +227,10 @@ export async function deleteFaceRows(tx: TxHandle, ids: readonly number[], now =
   const tracks = new Set<number>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const marks = chunk.map(() => '?').join(',');
-    const rows = await tx.all<{ t: number }>(`SELECT DISTINCT track_id AS t FROM faces WHERE id IN (${marks}) AND track_id IS NOT NULL`, chunk);
+    const rows = await tx.all<{ t: number }>(`SELECT DISTINCT track_id AS t FROM faces WHERE id IN (${marks(chunk.length)}) AND track_id IS NOT NULL`, chunk);
     for (const r of rows) tracks.add(r.t);
-    n += (await tx.run(`DELETE FROM faces WHERE id IN (${marks})`, chunk)).changes;
+    n += (await tx.run(`DELETE FROM faces WHERE id IN (${marks(chunk.length)})`, chunk)).changes;
   }
-  await refreshTracks(tx, [...tracks]);
+  await refreshTracks(tx, [...tracks], now);
   return n;
 }

@@ -1,8 +1,12 @@
 /**
- * The store: one SQLite database per storage folder, reached only through its repositories.
- * The source of truth for faces and people; which face is which person is decided in src/people.
+ * The store, reached only through its repositories: SQLite, one database per storage folder (the
+ * embedded default for one machine), or PostgreSQL shared by many sites (postgres.ts). The same
+ * repositories serve both. The source of truth for faces and people; which face is which person
+ * is decided in src/people.
  */
-import { Database, type OpenOptions } from './db.js';
+import type { Database, OpenOptions } from './db.js';
+import { SqliteDatabase } from './sqlite.js';
+import { PostgresDatabase, type PgOpenOptions } from './postgres.js';
 import { CamerasRepository } from './cameras.js';
 import { FacesRepository } from './faces.js';
 import { PeopleRepository } from './people.js';
@@ -12,9 +16,12 @@ import { RequestsRepository } from './requests.js';
 import { TracksRepository } from './tracks.js';
 import { WatchRepository } from './watch.js';
 import { AlertsRepository } from './alerts.js';
+import { SpoolReader } from './spool.js';
 
-export { Database, DB_FILE } from './db.js';
-export type { TxHandle } from './db.js';
+export { DB_FILE } from './db.js';
+export type { Database, TxHandle, Backend } from './db.js';
+export { SqliteDatabase } from './sqlite.js';
+export { PostgresDatabase, describePgUrl } from './postgres.js';
 export * from './cameras.js';
 export * from './faces.js';
 export * from './people.js';
@@ -24,6 +31,8 @@ export * from './requests.js';
 export * from './tracks.js';
 export * from './watch.js';
 export * from './alerts.js';
+export { SpoolReader } from './spool.js';
+export { CentralRepository, type ShipBatch, type ClusterFace } from './central.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -37,11 +46,23 @@ export interface Store {
   tracks: TracksRepository;
   watch: WatchRepository;
   alerts: AlertsRepository;
+  /** An edge's store read as its shipping spool. */
+  spool: SpoolReader;
   close(): Promise<void>;
 }
 
-export async function openStore(dir: string, options: OpenOptions = {}): Promise<Store> {
-  const db = await Database.open(dir, options);
+/** Where a store lives: a storage folder (SQLite), or a PostgreSQL URL. */
+export type StoreTarget = string | { backend: 'sqlite'; dir: string } | { backend: 'postgres'; url: string };
+
+/** Opens a store: a folder (SQLite, created unless read-only) or a PostgreSQL URL (migrated unless read-only). */
+export async function openStore(target: StoreTarget, options: OpenOptions & PgOpenOptions = {}): Promise<Store> {
+  const t = typeof target === 'string' ? { backend: 'sqlite' as const, dir: target } : target;
+  const db = t.backend === 'sqlite' ? await SqliteDatabase.open(t.dir, options) : await PostgresDatabase.open(t.url, options);
+  return storeOver(db);
+}
+
+/** The repositories over an open database. */
+export function storeOver(db: Database): Store {
   return {
     db,
     cameras: new CamerasRepository(db),
@@ -53,6 +74,7 @@ export async function openStore(dir: string, options: OpenOptions = {}): Promise
     tracks: new TracksRepository(db),
     watch: new WatchRepository(db),
     alerts: new AlertsRepository(db),
+    spool: new SpoolReader(db),
     close: () => db.close(),
   };
 }

@@ -1,8 +1,13 @@
 /**
  * Numbered schema migrations. Each runs once, in its own transaction, and is recorded in
- * `schema_migrations`; a file whose highest version is above LATEST_VERSION is refused.
- * Never edit a released migration: add the next number.
+ * `schema_migrations`; a store whose highest version is above LATEST_VERSION is refused.
+ * Never edit a released migration: add the next number. `MIGRATIONS` is the SQLite text; the
+ * same numbers exist for PostgreSQL in migrations-pg.ts (a test checks that each has its twin).
  */
+import { FaceidxError } from '../errors.js';
+import type { Backend, Database } from './db.js';
+import { POSTGRES_MIGRATIONS } from './migrations-pg.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -178,6 +183,56 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE cameras ADD COLUMN time_source TEXT;   -- creation_time | startTime | mtime | receive: the clock of its faces' ts
     `,
   },
+  {
+    version: 7,
+    name: 'sites: a central PostgreSQL store fed by edge daemons',
+    // SQLite is an edge's spool: faces ship by id, tracks by the time of their last change.
+    // The PostgreSQL twin adds the sites, where each row came from and the ingest function.
+    sql: `
+      ALTER TABLE tracks ADD COLUMN updated_at INTEGER;  -- ms since the epoch of the track's last change (the edge ships changed tracks)
+      UPDATE tracks SET updated_at = coalesce(closed_at, created_at);
+      CREATE INDEX tracks_by_update ON tracks(updated_at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** The migrations of one backend, in version order (PostgreSQL: the SQLite list's twins). */
+export function migrationsFor(backend: Backend): Migration[] {
+  const sorted = [...MIGRATIONS].sort((a, b) => a.version - b.version);
+  if (backend === 'sqlite') return sorted;
+  return sorted.map((m) => {
+    const sql = POSTGRES_MIGRATIONS[m.version];
+    if (sql === undefined) throw new FaceidxError('FACEIDX_INTERNAL', `migration ${m.version} (${m.name}) has no PostgreSQL text in src/store/migrations-pg.ts`);
+    return { ...m, sql };
+  });
+}
+
+/** The migrations not yet applied, in order (numbers below one already applied still run). */
+export function pendingMigrations(all: readonly Migration[], applied: readonly number[]): Migration[] {
+  const done = new Set(applied);
+  return all.filter((m) => !done.has(m.version));
+}
+
+/**
+ * Refuses a store written by a newer faceidx (never touched), and, read-only, one that lacks
+ * migrations (read commands never upgrade it).
+ */
+export async function refuseNewer(db: Pick<Database, 'where' | 'readonly'>, applied: readonly number[]): Promise<void> {
+  const version = Math.max(0, ...applied);
+  if (version > LATEST_VERSION) {
+    throw new FaceidxError(
+      'FACEIDX_DB_NEWER',
+      `${db.where} has schema version ${version}, newer than this faceidx understands (${LATEST_VERSION}); it was left untouched`,
+      'run the faceidx version that wrote it, or upgrade faceidx',
+    );
+  }
+  if (db.readonly && pendingMigrations(MIGRATIONS, applied).length > 0) {
+    throw new FaceidxError(
+      'FACEIDX_DB_OLDER',
+      `${db.where} has schema version ${version}, older than this faceidx reads (${LATEST_VERSION}); read commands never upgrade it`,
+      'start the daemon of this faceidx version once (faceidx run) so it upgrades the store, then try again',
+    );
+  }
+}

@@ -45,8 +45,8 @@ export class PeopleRepository {
 
   /** Creates a new person id. */
   async create(now = Date.now(), tx?: TxHandle): Promise<number> {
-    const r = await (tx ?? this.db).run('INSERT INTO people (created_at) VALUES (?)', [now]);
-    return r.lastID;
+    const r = await (tx ?? this.db).get<{ id: number }>('INSERT INTO people (created_at) VALUES (?) RETURNING id', [now]);
+    return r!.id;
   }
 
   /** Ends a person id (merged into another, or emptied by a split). */
@@ -64,7 +64,7 @@ export class PeopleRepository {
     let cur: number | null = id;
     for (let hops = 0; cur !== null && hops < 100; hops++) {
       const r: { retired: number | null; mergedInto: number | null } | undefined = await this.db.get(
-        'SELECT retired_at AS retired, merged_into AS mergedInto FROM people WHERE id = ?',
+        'SELECT retired_at AS retired, merged_into AS "mergedInto" FROM people WHERE id = ?',
         [cur],
       );
       if (!r) return undefined;
@@ -81,7 +81,7 @@ export class PeopleRepository {
         await t.run(
           `INSERT INTO face_person (face_id, person_id, assigned_at) VALUES (?, ?, ?)
            ON CONFLICT(face_id) DO UPDATE SET person_id = excluded.person_id, assigned_at = excluded.assigned_at
-           WHERE person_id <> excluded.person_id`,
+           WHERE face_person.person_id <> excluded.person_id`,
           [faceId, personId, now],
         );
       }
@@ -138,14 +138,14 @@ export class PeopleRepository {
       params.push(filter.since);
     }
     const rows = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number; identified: number | null }>(
-      `SELECT p.id, l.name AS label, count(f.id) AS faces, group_concat(DISTINCT f.camera_id) AS cameras,
-              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified
+      `SELECT p.id, l.name AS label, count(f.id) AS faces, ${this.db.sql.groupConcatDistinct('f.camera_id')} AS cameras,
+              min(f.ts) AS "firstSeen", max(f.ts) AS "lastSeen", count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified
        FROM people p
        LEFT JOIN labels l ON l.person_id = p.id
        LEFT JOIN face_person fp ON fp.person_id = p.id
        LEFT JOIN faces f ON f.id = fp.face_id
        WHERE ${where.join(' AND ')}
-       GROUP BY p.id
+       GROUP BY p.id, l.name
        HAVING ${having.join(' AND ')}
        ORDER BY faces DESC, p.id`,
       params,
@@ -155,11 +155,11 @@ export class PeopleRepository {
 
   async get(id: number): Promise<PersonSummary | undefined> {
     const all = await this.db.all<{ id: number; label: string | null; faces: number; cameras: string | null; firstSeen: number | null; lastSeen: number | null; tracks: number; identified: number | null }>(
-      `SELECT p.id, l.name AS label, count(f.id) AS faces, group_concat(DISTINCT f.camera_id) AS cameras,
-              min(f.ts) AS firstSeen, max(f.ts) AS lastSeen, count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified
+      `SELECT p.id, l.name AS label, count(f.id) AS faces, ${this.db.sql.groupConcatDistinct('f.camera_id')} AS cameras,
+              min(f.ts) AS "firstSeen", max(f.ts) AS "lastSeen", count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified
        FROM people p LEFT JOIN labels l ON l.person_id = p.id
        LEFT JOIN face_person fp ON fp.person_id = p.id LEFT JOIN faces f ON f.id = fp.face_id
-       WHERE p.id = ? AND p.retired_at IS NULL GROUP BY p.id`,
+       WHERE p.id = ? AND p.retired_at IS NULL GROUP BY p.id, l.name`,
       [id],
     );
     const r = all[0];
@@ -169,7 +169,7 @@ export class PeopleRepository {
   /** A person's sightings in time order (grouped into visits by the caller). */
   async sightings(personId: number): Promise<Sighting[]> {
     return this.db.all<Sighting>(
-      `SELECT f.id AS faceId, f.camera_id AS cameraId, f.ts FROM faces f JOIN face_person fp ON fp.face_id = f.id
+      `SELECT f.id AS "faceId", f.camera_id AS "cameraId", f.ts FROM faces f JOIN face_person fp ON fp.face_id = f.id
        WHERE fp.person_id = ? ORDER BY f.ts, f.id`,
       [personId],
     );

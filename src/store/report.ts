@@ -84,7 +84,7 @@ export class ReportReader {
 
   async schema(): Promise<ReportSchema> {
     if (this.schemaCache) return this.schemaCache;
-    const cols = async (table: string) => new Set((await this.db.all<{ name: string }>(`PRAGMA table_info(${table})`)).map((c) => c.name));
+    const cols = (table: string) => this.columns(table);
     const faces = await cols('faces');
     // A person is identified when one of their faces passed the quality gate (src/people/video.ts);
     // a store with tracks has people seen only at low resolution.
@@ -92,10 +92,19 @@ export class ReportReader {
     return this.schemaCache;
   }
 
+  /** The columns a table has (read-only opens do not migrate, so an older store can lack some). */
+  private async columns(table: string): Promise<Set<string>> {
+    const rows =
+      this.db.backend === 'sqlite'
+        ? await this.db.all<{ name: string }>(`PRAGMA table_info(${table})`)
+        : await this.db.all<{ name: string }>('SELECT column_name AS name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema()', [table]);
+    return new Set(rows.map((c) => c.name));
+  }
+
   async cameras(): Promise<ReportCamera[]> {
-    const cols = new Set((await this.db.all<{ name: string }>('PRAGMA table_info(cameras)')).map((c) => c.name));
+    const cols = await this.columns('cameras');
     const ts = cols.has('time_source') ? 'time_source' : 'NULL';
-    return this.db.all<ReportCamera>(`SELECT id, url, kind, ${ts} AS timeSource FROM cameras ORDER BY id`);
+    return this.db.all<ReportCamera>(`SELECT id, url, kind, ${ts} AS "timeSource" FROM cameras ORDER BY id`);
   }
 
   /** Active people (label, identified) that have at least one face. */
@@ -118,8 +127,8 @@ export class ReportReader {
       id: number; personId: number | null; cameraId: string; ts: number; framePos: number; frameIndex: number | null; source: string | null;
       x: number; y: number; w: number; h: number; quality: number; clusterable: number; thumb: number; trackId: number | null;
     }>(
-      `SELECT f.id, pe.id AS personId, f.camera_id AS cameraId, f.ts, f.frame_pos AS framePos, f.frame_index AS frameIndex, f.source,
-              f.x, f.y, f.w, f.h, f.quality, f.clusterable, f.thumbnail IS NOT NULL AS thumb, ${s.tracks ? 'f.track_id' : 'NULL'} AS trackId
+      `SELECT f.id, pe.id AS "personId", f.camera_id AS "cameraId", f.ts, f.frame_pos AS "framePos", f.frame_index AS "frameIndex", f.source,
+              f.x, f.y, f.w, f.h, f.quality, f.clusterable, CASE WHEN f.thumbnail IS NOT NULL THEN 1 ELSE 0 END AS thumb, ${s.tracks ? 'f.track_id' : 'NULL'} AS "trackId"
        FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id LEFT JOIN people pe ON pe.id = fp.person_id AND pe.retired_at IS NULL
        ${w.sql} ORDER BY f.ts, f.id`,
       w.params,

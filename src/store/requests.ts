@@ -26,7 +26,7 @@ interface Raw {
   error: string | null;
 }
 
-const COLUMNS = 'id, kind, args, created_at AS createdAt, done_at AS doneAt, result, error';
+const COLUMNS = 'id, kind, args, created_at AS "createdAt", done_at AS "doneAt", result, error';
 
 function json(text: string | null): unknown {
   if (text === null) return null;
@@ -45,8 +45,8 @@ export class RequestsRepository {
   constructor(private readonly db: Database) {}
 
   async enqueue(kind: string, args: unknown, now = Date.now()): Promise<number> {
-    const r = await this.db.run('INSERT INTO requests (kind, args, created_at) VALUES (?, ?, ?)', [kind, JSON.stringify(args ?? {}), now]);
-    return r.lastID;
+    const r = await this.db.get<{ id: number }>('INSERT INTO requests (kind, args, created_at) VALUES (?, ?, ?) RETURNING id', [kind, JSON.stringify(args ?? {}), now]);
+    return r!.id;
   }
 
   async pending(): Promise<RequestRow[]> {

@@ -12,7 +12,7 @@
  *  - refreshTracks(): after faces were deleted, recounts the tracks that lost faces, picks a new
  *    best face where the old one went, and deletes tracks left without a face.
  */
-import type { Database, TxHandle } from './db.js';
+import { limitOf, marks, type Database, type TxHandle } from './db.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 import { insertFaceRow, type NewFace } from './faces.js';
 
@@ -63,8 +63,8 @@ export interface TrackRow {
   endReason: string | null;
 }
 
-const COLUMNS = `id, camera_id AS cameraId, first_ts AS firstTs, last_ts AS lastTs, first_pos AS firstPos, last_pos AS lastPos,
-  faces, best_face_id AS bestFaceId, quality, identifiable, closed_at AS closedAt, end_reason AS endReason`;
+const COLUMNS = `id, camera_id AS "cameraId", first_ts AS "firstTs", last_ts AS "lastTs", first_pos AS "firstPos", last_pos AS "lastPos",
+  faces, best_face_id AS "bestFaceId", quality, identifiable, closed_at AS "closedAt", end_reason AS "endReason"`;
 
 type RawTrack = Omit<TrackRow, 'identifiable' | 'closed'> & { identifiable: number; closedAt: number | null };
 
@@ -114,8 +114,8 @@ export class TracksRepository {
   /** Closes every open track (of one camera, or all); returns how many. */
   async closeOpen(reason: string, cameraId?: string, now = Date.now()): Promise<number> {
     const r = await this.db.run(
-      `UPDATE tracks SET closed_at = ?, end_reason = ? WHERE closed_at IS NULL ${cameraId === undefined ? '' : 'AND camera_id = ?'}`,
-      cameraId === undefined ? [now, reason] : [now, reason, cameraId],
+      `UPDATE tracks SET closed_at = ?, end_reason = ?, updated_at = ? WHERE closed_at IS NULL ${cameraId === undefined ? '' : 'AND camera_id = ?'}`,
+      cameraId === undefined ? [now, reason, now] : [now, reason, now, cameraId],
     );
     return r.changes;
   }
@@ -149,9 +149,9 @@ export class TracksRepository {
   /** The tracks holding faces of a person, per camera and time (`faces` counts that person's faces). */
   async byPerson(personId: number): Promise<TrackRow[]> {
     const rows = await this.db.all<RawTrack>(
-      `SELECT t.id, t.camera_id AS cameraId, min(f.ts) AS firstTs, max(f.ts) AS lastTs, min(f.frame_pos) AS firstPos,
-         max(f.frame_pos) AS lastPos, count(*) AS faces, t.best_face_id AS bestFaceId, t.quality, t.identifiable,
-         t.closed_at AS closedAt, t.end_reason AS endReason
+      `SELECT t.id, t.camera_id AS "cameraId", min(f.ts) AS "firstTs", max(f.ts) AS "lastTs", min(f.frame_pos) AS "firstPos",
+         max(f.frame_pos) AS "lastPos", count(*) AS faces, t.best_face_id AS "bestFaceId", t.quality, t.identifiable,
+         t.closed_at AS "closedAt", t.end_reason AS "endReason"
        FROM faces f JOIN face_person fp ON fp.face_id = f.id JOIN tracks t ON t.id = f.track_id
        WHERE fp.person_id = ? GROUP BY t.id ORDER BY t.camera_id, min(f.ts), t.id`,
       [personId],
@@ -165,11 +165,11 @@ export class TracksRepository {
    * before tracks existed (their one-face tracks ended 'migrated') are left out: they keep the
    * clustering they had.
    */
-  async constraintFaces(afterId = 0, limit = -1): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: boolean }>> {
+  async constraintFaces(afterId = 0, limit?: number): Promise<Array<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: boolean }>> {
     const rows = await this.db.all<{ id: number; cameraId: string; ts: number; framePos: number; trackId: number; clusterable: number }>(
-      `SELECT f.id, f.camera_id AS cameraId, f.ts, f.frame_pos AS framePos, f.track_id AS trackId, f.clusterable
+      `SELECT f.id, f.camera_id AS "cameraId", f.ts, f.frame_pos AS "framePos", f.track_id AS "trackId", f.clusterable
        ${TRACKED_FACES} AND f.id > ? ORDER BY f.id LIMIT ?`,
-      [afterId, limit],
+      [afterId, limitOf(limit)],
     );
     return rows.map((r) => ({ ...r, clusterable: r.clusterable === 1 }));
   }
@@ -182,45 +182,46 @@ export class TracksRepository {
 
   async count(): Promise<{ tracks: number; open: number; identifiable: number }> {
     const r = await this.db.get<{ tracks: number; open: number | null; identifiable: number | null }>(
-      'SELECT count(*) AS tracks, sum(closed_at IS NULL) AS open, sum(identifiable) AS identifiable FROM tracks',
+      'SELECT count(*) AS tracks, sum(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS open, sum(identifiable) AS identifiable FROM tracks',
     );
     return { tracks: r?.tracks ?? 0, open: r?.open ?? 0, identifiable: r?.identifiable ?? 0 };
   }
 }
 
 async function insertTrack(tx: TxHandle, t: TrackWrite, now: number): Promise<number> {
-  const r = await tx.run(
-    `INSERT INTO tracks (camera_id, first_ts, last_ts, first_pos, last_pos, faces, quality, identifiable, created_at)
-     VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)`,
-    [t.cameraId, t.firstTs, t.lastTs, t.firstPos, t.lastPos, now],
+  const r = await tx.get<{ id: number }>(
+    `INSERT INTO tracks (camera_id, first_ts, last_ts, first_pos, last_pos, faces, quality, identifiable, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?) RETURNING id`,
+    [t.cameraId, t.firstTs, t.lastTs, t.firstPos, t.lastPos, now, now],
   );
-  return r.lastID;
+  return r!.id;
 }
 
 async function updateTrack(tx: TxHandle, id: number, t: TrackWrite, added: number, bestFaceId: number | null, now: number): Promise<void> {
+  const max = tx.sql.greatest;
   await tx.run(
-    `UPDATE tracks SET last_ts = max(last_ts, ?), last_pos = max(last_pos, ?), faces = faces + ?,
+    `UPDATE tracks SET last_ts = ${max('last_ts', '?')}, last_pos = ${max('last_pos', '?')}, faces = faces + ?,
        best_face_id = coalesce(?, best_face_id), quality = ?, descriptor = coalesce(?, descriptor),
-       identifiable = max(identifiable, ?), closed_at = coalesce(closed_at, ?), end_reason = coalesce(end_reason, ?)
+       identifiable = ${max('identifiable', '?')}, closed_at = coalesce(closed_at, ?), end_reason = coalesce(end_reason, ?), updated_at = ?
      WHERE id = ?`,
     [
       t.lastTs, t.lastPos, added, bestFaceId, t.quality, t.aggregate ? encodeDescriptor(t.aggregate) : null,
-      t.identifiable ? 1 : 0, t.endReason === undefined ? null : now, t.endReason ?? null, id,
+      t.identifiable ? 1 : 0, t.endReason === undefined ? null : now, t.endReason ?? null, now, id,
     ],
   );
 }
 
 /** Inside a transaction: recounts tracks after some of their faces were deleted; empty tracks go. */
-export async function refreshTracks(tx: TxHandle, ids: readonly number[]): Promise<void> {
+export async function refreshTracks(tx: TxHandle, ids: readonly number[], now = Date.now()): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const marks = chunk.map(() => '?').join(',');
     await tx.run(
       `UPDATE tracks SET faces = (SELECT count(*) FROM faces f WHERE f.track_id = tracks.id),
-         best_face_id = coalesce(best_face_id, (SELECT f.id FROM faces f WHERE f.track_id = tracks.id ORDER BY f.clusterable DESC, f.quality DESC, f.id LIMIT 1))
-       WHERE id IN (${marks})`,
-      chunk,
+         best_face_id = coalesce(best_face_id, (SELECT f.id FROM faces f WHERE f.track_id = tracks.id ORDER BY f.clusterable DESC, f.quality DESC, f.id LIMIT 1)),
+         updated_at = ?
+       WHERE id IN (${marks(chunk.length)})`,
+      [now, ...chunk],
     );
-    await tx.run(`DELETE FROM tracks WHERE id IN (${marks}) AND faces = 0`, chunk);
+    await tx.run(`DELETE FROM tracks WHERE id IN (${marks(chunk.length)}) AND faces = 0`, chunk);
   }
 }

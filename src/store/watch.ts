@@ -36,15 +36,15 @@ export class WatchRepository {
   /** Adds an entry with its descriptors in one transaction; returns its id, or null when the name is taken. */
   async add(name: string, descriptors: readonly NewWatchDescriptor[], now = Date.now()): Promise<number | null> {
     return this.db.transaction(async (tx) => {
-      const r = await tx.run('INSERT OR IGNORE INTO watch_entries (name, created_at) VALUES (?, ?)', [name, now]);
-      if (r.changes !== 1) return null;
+      const r = await tx.get<{ id: number }>('INSERT INTO watch_entries (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id', [name, now]);
+      if (r === undefined) return null;
       for (const d of descriptors) {
         await tx.run(
           'INSERT INTO watch_descriptors (entry_id, descriptor, source, face_box, photo, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          [r.lastID, encodeDescriptor(d.descriptor), d.source, JSON.stringify(d.box), d.photo ?? null, now],
+          [r.id, encodeDescriptor(d.descriptor), d.source, JSON.stringify(d.box), d.photo ?? null, now],
         );
       }
-      return r.lastID;
+      return r.id;
     });
   }
 
@@ -56,8 +56,8 @@ export class WatchRepository {
 
   async list(): Promise<WatchEntryRow[]> {
     const rows = await this.db.all<{ id: number; name: string; createdAt: number; descriptors: number; sources: string | null; photosKept: number | null }>(
-      `SELECT e.id, e.name, e.created_at AS createdAt, count(d.id) AS descriptors,
-              group_concat(d.source, char(10)) AS sources, sum(d.photo IS NOT NULL) AS photosKept
+      `SELECT e.id, e.name, e.created_at AS "createdAt", count(d.id) AS descriptors,
+              ${this.db.sql.groupLines('d.source', 'd.id')} AS sources, sum(CASE WHEN d.photo IS NOT NULL THEN 1 ELSE 0 END) AS "photosKept"
        FROM watch_entries e LEFT JOIN watch_descriptors d ON d.entry_id = e.id
        GROUP BY e.id ORDER BY e.name`,
     );
@@ -67,7 +67,7 @@ export class WatchRepository {
   /** Every enrolled descriptor with its entry (the daemon's matcher). */
   async descriptors(): Promise<WatchDescriptorRow[]> {
     const rows = await this.db.all<{ entryId: number; name: string; descriptor: Buffer }>(
-      `SELECT e.id AS entryId, e.name, d.descriptor FROM watch_descriptors d JOIN watch_entries e ON e.id = d.entry_id ORDER BY d.id`,
+      `SELECT e.id AS "entryId", e.name, d.descriptor FROM watch_descriptors d JOIN watch_entries e ON e.id = d.entry_id ORDER BY d.id`,
     );
     return rows.map((r) => ({ entryId: r.entryId, name: r.name, descriptor: decodeDescriptor(r.descriptor) }));
   }

@@ -5,9 +5,15 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { openStore, DB_FILE, type NewFace } from '../../src/store/index.js';
+import { backends } from '../helpers/store-backends.js';
+import { type Store, openStore, DB_FILE, type NewFace } from '../../src/store/index.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
 import { FaceidxError } from '../../src/errors.js';
+
+/** A repository test, once per backend (SQLite and a throwaway PostgreSQL). */
+function testBoth(name: string, fn: (open: () => Promise<Store>) => Promise<void>): void {
+  for (const b of backends) test(`${b.name}: ${name}`, () => fn(b.open));
+}
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'faceidx-store-')), 'state');
 
@@ -97,8 +103,8 @@ test('a file that is not a database is a clear storage error', async () => {
   await assert.rejects(openStore(dir), (err: unknown) => err instanceof FaceidxError && err.code === 'FACEIDX_STORAGE');
 });
 
-test('faces: insert, dedupe of a frame stored twice, descriptors round-trip, counts', async () => {
-  const store = await openStore(tmp());
+testBoth('faces: insert, dedupe of a frame stored twice, descriptors round-trip, counts', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'lobby', url: 'x.mp4', kind: 'file' });
   const ids = await store.faces.insertMany([face('lobby', 1000, 0, 1), face('lobby', 1000, 1, 2), face('lobby', 2000, 0, 3)]);
   assert.equal(ids.filter((x) => x !== null).length, 3);
@@ -116,15 +122,15 @@ test('faces: insert, dedupe of a frame stored twice, descriptors round-trip, cou
   await store.close();
 });
 
-test('faces must belong to a known camera (foreign keys are on)', async () => {
-  const store = await openStore(tmp());
-  await assert.rejects(store.faces.insertMany([face('ghost', 1)]), /FOREIGN KEY/);
+testBoth('faces must belong to a known camera (foreign keys are on)', async (open) => {
+  const store = await open();
+  await assert.rejects(store.faces.insertMany([face('ghost', 1)]), /FOREIGN KEY|foreign key/);
   assert.deepEqual(await store.faces.count(), { faces: 0, clusterable: 0 });
   await store.close();
 });
 
-test('people: assignments, labels, summaries with filters, sightings, retire and resolve', async () => {
-  const store = await openStore(tmp());
+testBoth('people: assignments, labels, summaries with filters, sightings, retire and resolve', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
   await store.cameras.upsert({ id: 'b', url: 'b.mp4', kind: 'file' });
   const [f1, f2, f3, f4] = (await store.faces.insertMany([face('a', 1000), face('b', 5000), face('a', 9000), face('b', 2000)])) as number[];
@@ -149,8 +155,8 @@ test('people: assignments, labels, summaries with filters, sightings, retire and
   await store.close();
 });
 
-test('constraints are stored once per pair and vanish with their faces', async () => {
-  const store = await openStore(tmp());
+testBoth('constraints are stored once per pair and vanish with their faces', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
   const [f1, f2] = (await store.faces.insertMany([face('a', 1), face('a', 2)])) as number[];
   await store.constraints.add('cannot_link', f2!, f1!);
@@ -164,8 +170,8 @@ test('constraints are stored once per pair and vanish with their faces', async (
   await store.close();
 });
 
-test('a merge outlives the faces it was recorded on: purge, delete and erase re-link the faces left', async () => {
-  const store = await openStore(tmp());
+testBoth('a merge outlives the faces it was recorded on: purge, delete and erase re-link the faces left', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
   // One merge recorded as a star on the oldest face f1; f6 is cannot-linked to f1 only.
   const [f1, f2, f3, f4, f5, f6] = (await store.faces.insertMany([1, 2, 3, 4, 5, 6].map((t) => face('a', t * 1000)))) as number[];
@@ -184,8 +190,8 @@ test('a merge outlives the faces it was recorded on: purge, delete and erase re-
   await store.close();
 });
 
-test('"this face is not this person" outlives the faces it was recorded on: the link moves to a face the person keeps', async () => {
-  const store = await openStore(tmp());
+testBoth('"this face is not this person" outlives the faces it was recorded on: the link moves to a face the person keeps', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
   const [f1, f2, f3, x, y] = (await store.faces.insertMany([1, 2, 3, 4, 5].map((t) => face('a', t * 1000)))) as number[];
   const p = await store.people.create();
@@ -204,8 +210,8 @@ test('"this face is not this person" outlives the faces it was recorded on: the 
   await store.close();
 });
 
-test('a failed transaction leaves nothing behind and feed progress only moves forward', async () => {
-  const store = await openStore(tmp());
+testBoth('a failed transaction leaves nothing behind and feed progress only moves forward', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
   await assert.rejects(store.faces.insertMany([face('a', 1), face('nope', 2)]));
   assert.equal((await store.faces.count()).faces, 0);
@@ -220,8 +226,8 @@ test('a failed transaction leaves nothing behind and feed progress only moves fo
   await store.close();
 });
 
-test('face and person ids are never reused after a delete (the index names faces by id)', async () => {
-  const store = await openStore(tmp());
+testBoth('face and person ids are never reused after a delete (the index names faces by id)', async (open) => {
+  const store = await open();
   await store.cameras.upsert({ id: 'a', url: 'a.mp4', kind: 'file' });
   const [, f2] = (await store.faces.insertMany([face('a', 1), face('a', 2)])) as number[];
   const p = await store.people.create();

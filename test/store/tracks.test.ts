@@ -1,12 +1,18 @@
-/** The tracks repository on a real SQLite file: frames with tracks, crash closing, deletes, migration 3. */
+/** The tracks repository on both backends (frames with tracks, crash closing, deletes) and SQLite migration 3. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { openStore, DB_FILE, type NewFace, type TrackWrite } from '../../src/store/index.js';
+import { backends } from '../helpers/store-backends.js';
+import { type Store, openStore, DB_FILE, type NewFace, type TrackWrite } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+
+/** A repository test, once per backend (SQLite and a throwaway PostgreSQL). */
+function testBoth(name: string, fn: (open: () => Promise<Store>) => Promise<void>): void {
+  for (const b of backends) test(`${b.name}: ${name}`, () => fn(b.open));
+}
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'faceidx-tracks-')), 'state');
 
@@ -24,14 +30,14 @@ function track(key: number, ts: number, extra: Partial<TrackWrite> = {}): TrackW
   };
 }
 
-async function open() {
-  const store = await openStore(tmp());
+async function withCamera(open: () => Promise<Store>): Promise<Store> {
+  const store = await open();
   await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
   return store;
 }
 
-test('a frame stores its faces with their tracks; later frames grow, improve and close the tracks', async () => {
-  const store = await open();
+testBoth('a frame stores its faces with their tracks; later frames grow, improve and close the tracks', async (open) => {
+  const store = await withCamera(open);
   const a = await store.tracks.storeFrame({ faces: [face(1000, 0, 1), face(1000, 1, 2)], tracks: [track(1, 1000, { bestFace: 0 }), track(2, 1000, { bestFace: 1, identifiable: false })] });
   assert.equal(a.faceIds.length, 2);
   const [id1, id2] = [a.trackIds.get(1)!, a.trackIds.get(2)!];
@@ -54,8 +60,8 @@ test('a frame stores its faces with their tracks; later frames grow, improve and
   await store.close();
 });
 
-test('a frame stored again (after a crash) adds no face and no empty track', async () => {
-  const store = await open();
+testBoth('a frame stored again (after a crash) adds no face and no empty track', async (open) => {
+  const store = await withCamera(open);
   const first = await store.tracks.storeFrame({ faces: [face(1000, 0, 1)], tracks: [track(1, 1000, { bestFace: 0 })] });
   await store.tracks.closeOpen('interrupted');
   const again = await store.tracks.storeFrame({ faces: [face(1000, 0, 7)], tracks: [track(7, 1000, { bestFace: 0 })] });
@@ -66,8 +72,8 @@ test('a frame stored again (after a crash) adds no face and no empty track', asy
   await store.close();
 });
 
-test('closeOpen: tracks left open by a crash are closed, per camera or all, and never reopened', async () => {
-  const store = await open();
+testBoth('closeOpen: tracks left open by a crash are closed, per camera or all, and never reopened', async (open) => {
+  const store = await withCamera(open);
   await store.cameras.upsert({ id: 'b', url: '/y.mp4', kind: 'file' });
   await store.tracks.storeFrame({ faces: [face(1000, 0, 1)], tracks: [track(1, 1000)] });
   await store.tracks.storeFrame({ faces: [{ ...face(1000, 0, 2), cameraId: 'b' }], tracks: [track(2, 1000, { cameraId: 'b' })] });
@@ -80,8 +86,8 @@ test('closeOpen: tracks left open by a crash are closed, per camera or all, and 
   await store.close();
 });
 
-test('deleting faces recounts their tracks, moves the best face, and removes emptied tracks', async () => {
-  const store = await open();
+testBoth('deleting faces recounts their tracks, moves the best face, and removes emptied tracks', async (open) => {
+  const store = await withCamera(open);
   const a = await store.tracks.storeFrame({ faces: [face(1000, 0, 1), face(1000, 1, 2)], tracks: [track(1, 1000, { bestFace: 0 }), track(2, 1000, { bestFace: 1 })] });
   const b = await store.tracks.storeFrame({ faces: [face(2000, 0, 1, false)], tracks: [track(1, 2000, { id: a.trackIds.get(1) })] });
   assert.equal(await store.faces.deleteIds([a.faceIds[0]!, a.faceIds[1]!]), 2);

@@ -3,8 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/index.js';
+import { backends } from '../helpers/store-backends.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+
+/** A repository test, once per backend (SQLite and a throwaway PostgreSQL). */
+function testBoth(name: string, fn: (open: () => Promise<Store>) => Promise<void>): void {
+  for (const b of backends) test(`${b.name}: ${name}`, () => fn(b.open));
+}
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'faceidx-watch-')), 'state');
 const box = { x: 1, y: 2, width: 30, height: 40 };
@@ -22,8 +28,8 @@ test('a migration missing below the highest applied one is still applied (featur
   await b.close();
 });
 
-test('watch entries: unique names, descriptors round-trip, photos only when given, a signature that follows changes', async () => {
-  const store = await openStore(tmp());
+testBoth('watch entries: unique names, descriptors round-trip, photos only when given, a signature that follows changes', async (open) => {
+  const store = await open();
   const empty = await store.watch.signature();
   const id = await store.watch.add('alice', [
     { descriptor: vec(1), source: 'a1.jpg', box },
@@ -47,8 +53,8 @@ test('watch entries: unique names, descriptors round-trip, photos only when give
   await store.close();
 });
 
-test('alerts: one per entry, camera and track; deliveries per channel; due, sent and failed', async () => {
-  const store = await openStore(tmp());
+testBoth('alerts: one per entry, camera and track; deliveries per channel; due, sent and failed', async (open) => {
+  const store = await open();
   const entryId = (await store.watch.add('alice', [{ descriptor: vec(1), source: 'a.jpg', box }]))!;
   const alert = { entryId, entryName: 'alice', cameraId: 'lobby', trackId: 5, faceId: 9, personId: null, ts: 5000, distance: 0.31, thumbnail: null };
   const id = await store.alerts.insert(alert, ['log', 'webhook'], 1000);
