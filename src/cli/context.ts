@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
-import { DB_FILE, openStore, type Store } from '../store/index.js';
+import { DB_FILE, type Store } from '../store/index.js';
+import { openConfiguredStore } from '../runtime/store-target.js';
 import { livePid } from '../runtime/status-file.js';
 
 export { PID_FILE, parsePidFile } from '../runtime/status-file.js';
@@ -38,14 +39,14 @@ export async function openContext(configFile: string, options: ContextOptions = 
   // Readers need no write access to storage.dir (e.g. a user in the faceidx group).
   const config = loadConfig(configFile, { env, checkStorage: !readonly, allowMissingEnv: true });
   const dir = config.storage.dir;
-  if (!readonly && !existsSync(join(dir, DB_FILE))) {
+  if (config.storage.backend === 'sqlite' && !readonly && !existsSync(join(dir, DB_FILE))) {
     throw new FaceidxError(
       'FACEIDX_DB_MISSING',
       `no faceidx database at ${join(dir, DB_FILE)}`,
       'start the daemon with this config first (faceidx run --config <file>), or pass the --config the daemon uses',
     );
   }
-  const store = await openStore(dir, { readonly, busyTimeoutMs: busyTimeoutMs(env) });
+  const store = await openConfiguredStore(config, { readonly, busyTimeoutMs: busyTimeoutMs(env) });
   return { config, store };
 }
 
@@ -57,6 +58,15 @@ export async function withContext<T>(configFile: string, options: ContextOptions
   } finally {
     await ctx.store.close().catch(() => undefined);
   }
+}
+
+/**
+ * Whether changes to people go to a daemon as requests: on SQLite when a daemon runs on the
+ * folder; on the shared PostgreSQL store always (the elected clusterer owns the people, wherever
+ * it runs; a request waits in the store until one leads).
+ */
+export function changesGoToDaemon(config: Pick<Config, 'storage'>): boolean {
+  return config.storage.backend === 'postgres' || runningDaemonPid(config.storage.dir) !== undefined;
 }
 
 /** The pid of a running daemon for this storage folder (another process than this one), or undefined. */

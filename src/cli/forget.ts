@@ -10,6 +10,7 @@
  */
 import type { Command } from 'commander';
 import { ExitCode, FaceidxError } from '../errors.js';
+import type { Config } from '../config/schema.js';
 import { forgetOffline, purgeOffline, type IndexOutcome } from '../people/offline.js';
 import { runningDaemonPid, withContext } from './context.js';
 import { askDaemon } from './daemon-request.js';
@@ -27,6 +28,8 @@ export function indexNote(outcome: IndexOutcome): string {
       return 'index: nothing to remove';
     case 'daemon':
       return `index: the running daemon (pid ${outcome.pid}) erased them and dropped their vectors`;
+    case 'clusterer':
+      return 'index: the clusterer of the shared store erased them and dropped their vectors';
     case 'removed':
       return 'index: vectors removed';
     case 'next-start':
@@ -56,10 +59,10 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
         throw into === undefined ? unknownPerson(id) : mergedError(id, into);
       }
       const label = (await store.people.label(id)) ?? null;
-      const pid = runningDaemonPid(config.storage.dir);
       // A running daemon owns the index and the clusters: it erases and forgets in one step.
+      const owner = daemonOutcome(config);
       const { faceIds, index }: { faceIds: number[]; index: IndexOutcome } =
-        pid === undefined ? await forgetOffline(config, store, id) : { ...(await askDaemon(store, { kind: 'forget', args: { person: id } })), index: { action: 'daemon', pid } };
+        owner === undefined ? await forgetOffline(config, store, id) : { ...(await askDaemon(store, { kind: 'forget', args: { person: id } })), index: owner };
       if (opts.json) printJson({ person: id, label, faces: faceIds.length, faceIds, index });
       else printText(`forgot person ${id}${label ? ` (${label})` : ''}: ${faceIds.length} face${faceIds.length === 1 ? '' : 's'} erased, id retired\n${indexNote(index)}`);
     });
@@ -75,9 +78,9 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
   purge.action(async (opts: JsonOption & { olderThan: number }) => {
     const before = Date.now() - opts.olderThan;
     await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
-      const pid = runningDaemonPid(config.storage.dir);
+      const owner = daemonOutcome(config);
       const { faceIds, retired, index }: { faceIds: number[]; retired: number[]; index: IndexOutcome } =
-        pid === undefined ? await purgeOffline(config, store, before) : { ...(await askDaemon(store, { kind: 'purge', args: { before } })), index: { action: 'daemon', pid } };
+        owner === undefined ? await purgeOffline(config, store, before) : { ...(await askDaemon(store, { kind: 'purge', args: { before } })), index: owner };
       if (opts.json) printJson({ before: isoTime(before), faces: faceIds.length, retired, index });
       else {
         printText(
@@ -88,6 +91,13 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
     });
     setExit(ExitCode.OK);
   });
+}
+
+/** Who erases the vectors: the shared store's clusterer, the daemon running on the folder, or nobody (this command does). */
+function daemonOutcome(config: Pick<Config, 'storage'>): IndexOutcome | undefined {
+  if (config.storage.backend === 'postgres') return { action: 'clusterer' };
+  const pid = runningDaemonPid(config.storage.dir);
+  return pid === undefined ? undefined : { action: 'daemon', pid };
 }
 
 function mergedError(id: number, into: number): FaceidxError {

@@ -10,7 +10,7 @@ import { ExitCode, FaceidxError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { applyRequest, labelPerson, openPeople } from '../people/index.js';
 import type { RequestKind, RequestOf, ResultOf } from '../runtime/protocol.js';
-import { runningDaemonPid, withContext } from './context.js';
+import { changesGoToDaemon, withContext } from './context.js';
 import { askDaemon } from './daemon-request.js';
 import { addConfigOption, configPath, parsePersonId, printJson, printText, type ConfigOption } from './output.js';
 
@@ -25,7 +25,7 @@ interface Opts extends ConfigOption {
  */
 async function change<K extends RequestKind>(opts: Opts, request: RequestOf<K>): Promise<ResultOf<K>> {
   return withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
-    if (runningDaemonPid(config.storage.dir) !== undefined) return askDaemon(store, request);
+    if (changesGoToDaemon(config)) return askDaemon(store, request);
     const log = createLogger({ level: 'warn', pretty: false, destination: process.stderr });
     const people = await openPeople({ config, store, log });
     const out = await applyRequest(people, request);
@@ -52,8 +52,9 @@ export function registerClusterCommands(program: Command, setExit: (code: number
     .argument('<person>', 'person id', parsePersonId)
     .argument('<name>', 'name')
     .action(async (person: number, name: string, opts: Opts) => {
-      await withContext(configPath(opts), { readonly: false }, async ({ store }) => {
-        const r = await labelPerson(store, person, name);
+      await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
+        // On the shared store the clusterer writes every change; on SQLite a label is a plain write.
+        const r = config.storage.backend === 'postgres' ? await askDaemon(store, { kind: 'label', args: { person, name } }) : await labelPerson(store, person, name);
         printText(r.label === null ? `person ${r.person}: label cleared` : `person ${r.person}: ${r.label}`);
       });
       setExit(ExitCode.OK);

@@ -1,7 +1,7 @@
 /** `faceidx status [--json]`: is the daemon running, how each feed is doing, and totals. */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { openStore } from '../store/index.js';
+import { openConfiguredStore } from '../runtime/store-target.js';
 import { livePid, readStatus, type DaemonStatus } from '../runtime/status-file.js';
 import { busyTimeoutMs } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, printJson, printText, tableTime, type ConfigOption } from './output.js';
@@ -14,6 +14,10 @@ export interface StatusReport {
   frames: DaemonStatus['frames'] | null;
   /** persons: every active person; lowResolution: those seen only at low resolution (identified: false). */
   totals: { faces: number; clusterable: number; persons: number; lowResolution: number; indexSize: number | null; provider: string | null };
+  /** An edge's shipping to the central store, as the daemon last reported it. */
+  central?: DaemonStatus['central'];
+  /** A clusterer of the shared store: leader or standby. */
+  cluster?: DaemonStatus['cluster'];
 }
 
 /** Joins the daemon's status file with the database's totals (pure). */
@@ -45,6 +49,8 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
     }),
     frames: running ? status!.frames : null,
     totals: { faces: db.faces, clusterable: db.clusterable, persons: db.persons, lowResolution: db.lowResolution ?? 0, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },
+    ...(running && status!.central ? { central: status!.central } : {}),
+    ...(running && status!.cluster ? { cluster: status!.cluster } : {}),
   };
 }
 
@@ -63,7 +69,13 @@ export function formatReport(r: StatusReport): string {
     : '(no feeds)';
   const t = r.totals;
   const frames = r.frames ? `frames: ${r.frames.processed} (${r.frames.withFaces} with faces, ${r.frames.static ?? 0} skipped as the same empty scene)\n` : '';
-  return `${head}\n\n${feeds}\n\n${frames}faces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons} (${t.lowResolution} seen only at low resolution)  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
+  const c = r.central;
+  const central = c
+    ? `central store ${c.where}: ${c.state === 'down' ? `unreachable since ${tableTime(c.downSince ?? undefined)} (${c.lastError ?? ''})` : c.state}, ${c.shipped} faces shipped, ${c.waiting} waiting\n`
+    : '';
+  const k = r.cluster;
+  const cluster = k ? `clusterer of ${k.where}: ${k.role} since ${tableTime(k.since)}${k.role === 'leader' ? `, ${k.faces} faces clustered` : ''}${k.lastError ? ` (last error: ${k.lastError})` : ''}\n` : '';
+  return `${head}\n\n${feeds}\n\n${central}${cluster}${frames}faces: ${t.faces} (${t.clusterable} clustered, ${t.faces - t.clusterable} below the quality gate)  persons: ${t.persons} (${t.lowResolution} seen only at low resolution)  index: ${t.indexSize ?? '?'}  provider: ${t.provider ?? '?'}\n`;
 }
 
 export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {
@@ -77,7 +89,7 @@ export function registerStatusCommand(program: Command, setExit: (code: number) 
     .action(async (opts: ConfigOption & { json?: boolean }) => {
       const config = loadConfig(configPath(opts), { checkStorage: false, allowMissingEnv: true });
       const dir = config.storage.dir;
-      const store = await openStore(dir, { readonly: true, busyTimeoutMs: busyTimeoutMs() });
+      const store = await openConfiguredStore(config, { readonly: true, busyTimeoutMs: busyTimeoutMs() });
       let db: DbCounts;
       try {
         const counts = await store.faces.count();

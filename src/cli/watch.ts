@@ -10,7 +10,7 @@ import { ExitCode, FaceidxError } from '../errors.js';
 import { FaceEngine } from '../faces/index.js';
 import { cliLogger } from '../faces/cli-support.js';
 import { enrolPhotos } from '../alerts/enrol.js';
-import { openStore } from '../store/index.js';
+import { openConfiguredStore } from '../runtime/store-target.js';
 import { busyTimeoutMs, runningDaemonPid, withContext } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, parseIntOption, printJson, printNote, printText, tableTime, usage, type ConfigOption } from './output.js';
 
@@ -39,7 +39,7 @@ async function add(name: string, photos: string[], opts: AddOptions): Promise<st
   });
   const descriptors = await enrolPhotos(engine, photos, { maxSide: config.detector.maxImageSide, face: opts.face, keepPhoto: opts.keepPhoto }).finally(() => engine.close());
   // The store is created if the daemon never ran: a watch list may come before the cameras.
-  const store = await openStore(config.storage.dir, { busyTimeoutMs: busyTimeoutMs() });
+  const store = await openConfiguredStore(config, { busyTimeoutMs: busyTimeoutMs() });
   try {
     const id = await store.watch.add(name, descriptors);
     if (id === null) {
@@ -48,10 +48,14 @@ async function add(name: string, photos: string[], opts: AddOptions): Promise<st
   } finally {
     await store.close();
   }
-  const daemon = runningDaemonPid(config.storage.dir);
+  const daemon = config.storage.backend === 'postgres' ? 'the clusterer of the shared store' : runningDaemonPid(config.storage.dir);
   const sources = descriptors.map((d) => d.source).join(', ');
   return `watching "${name}": ${descriptors.length} photo${descriptors.length === 1 ? '' : 's'} (${sources})${opts.keepPhoto ? ', photos kept in the store' : ''}; ${
-    daemon ? `the running daemon (pid ${daemon}) compares new tracks with it within seconds` : 'the daemon compares new tracks with it once it runs'
+    typeof daemon === 'string'
+      ? `${daemon} compares new tracks with it within seconds`
+      : daemon
+        ? `the running daemon (pid ${daemon}) compares new tracks with it within seconds`
+        : 'the daemon compares new tracks with it once it runs'
   }`;
 }
 

@@ -25,6 +25,7 @@ import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from '..
 import { startRequestWorker } from './requests.js';
 import { AlertService } from '../alerts/service.js';
 import { trackUpdates } from './track-alerts.js';
+import { Shipper } from '../central/shipper.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -43,6 +44,8 @@ interface Parts {
   runner: CameraRunner;
   /** Watch list and alert delivery; the pipeline reports track updates to `alerts.onTrackUpdate`. */
   alerts: AlertService;
+  /** An edge of a shared store: ships the faces stored here (config `central:`). */
+  shipper: Shipper | undefined;
 }
 
 const STATUS_EVERY_MS = 2000;
@@ -51,6 +54,10 @@ const STATUS_EVERY_MS = 2000;
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const config = loadConfig(opts.configPath);
   const log = createLogger({ level: opts.logLevel ?? config.logging.level });
+  if (config.storage.backend === 'postgres') {
+    const { runClustererDaemon } = await import('./clusterer-daemon.js');
+    return runClustererDaemon(config, log);
+  }
   const parts = await assemble(config, log);
   const startedAt = Date.now();
   let state: DaemonStatus['state'] = 'starting';
@@ -96,7 +103,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A batch run ends with one full re-cluster, so its people are those of the batch rule
   // (linkage merges of one person's tracks on several cameras included), not the live approximation.
   if (why === 'done') await parts.runner.stopAll().then(() => parts.pipeline.drain()).then(() => parts.pipeline.serialised(() => parts.people.recluster()));
-  await shutdown(parts);
+  await shutdown(parts, why === 'done');
   for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
   publish();
   removePid(config.storage.dir);
@@ -144,7 +151,9 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
   };
   const engine = workers > 0 ? await FacePool.create({ ...faceOpts, workers }) : await FaceEngine.create(faceOpts);
   const people = await openPeople({ config, store, log: log.child({ module: 'people' }) });
-  const alerts = await AlertService.start({ store, config: config.alerts, log: log.child({ module: 'alerts' }) });
+  // An edge of a shared store raises no alert itself: the clusterer does, once per track for every site.
+  const alertConfig = config.central ? { ...config.alerts, enabled: false } : config.alerts;
+  const alerts = await AlertService.start({ store, config: alertConfig, log: log.child({ module: 'alerts' }) });
   const pipeline = new Pipeline({
     analyzer: { analyze: (img) => engine.analyze(img) },
     store,
@@ -157,14 +166,27 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
     },
   });
   const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
-  return { config, log, store, engine, people, pipeline, runner, alerts };
+  const central = config.central;
+  const shipper = central
+    ? new Shipper({ local: store, site: config.site!, url: central.url, batch: central.batch, intervalMs: central.interval, retryMaxMs: central.retryMax, log: log.child({ module: 'shipper' }) })
+    : undefined;
+  shipper?.start();
+  return { config, log, store, engine, people, pipeline, runner, alerts, shipper };
 }
 
-/** Stops feeds, finishes the frames in flight, saves the index and closes the store. */
-async function shutdown(p: Parts): Promise<void> {
+/** How long a stop waits for the last faces to ship (a batch run waits until they are shipped or the store is unreachable). */
+const SHIP_AT_STOP_MS = 3000;
+
+/** Stops feeds, finishes the frames in flight, ships what is left (edges), saves the index and closes the store. */
+async function shutdown(p: Parts, batch = false): Promise<void> {
   await p.runner.stopAll();
   await p.pipeline.drain();
   await p.alerts.stop();
+  if (p.shipper) {
+    const flushed = p.shipper.flush().then(() => true, (err: Error) => p.log.warn({ err: err.message }, 'faces not shipped yet stay in the local store; they ship at the next start'));
+    await (batch ? flushed : Promise.race([flushed, new Promise((r) => setTimeout(r, SHIP_AT_STOP_MS))]));
+    await p.shipper.stop();
+  }
   await p.people.save();
   await p.engine.close();
   await p.store.close();
@@ -246,6 +268,7 @@ function writeStatusSafely(p: Parts, startedAt: number, state: DaemonStatus['sta
       faces: { stored: c.facesStored, clusterable: c.facesClusterable, gated: c.facesGated, storeErrors: c.storeErrors },
       frames: { processed: c.framesProcessed, withFaces: c.framesWithFaces, static: c.framesStatic },
       feeds: p.runner.statuses(),
+      central: p.shipper?.status(),
     });
   } catch (err) {
     p.log.warn({ err: (err as Error).message }, 'could not write status.json');

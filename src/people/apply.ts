@@ -14,6 +14,8 @@ async function apply(people: PeopleCore, request: Request): Promise<ResultOf<Req
       return { faceIds: await people.forget(request.args.person) };
     case 'purge':
       return people.purge(request.args.before);
+    case 'label':
+      return people.label(request.args.person, request.args.name);
   }
 }
 

@@ -19,6 +19,7 @@ import { FaceGraph } from './face-graph.js';
 import { loadGraph, saveGraph } from './graph-file.js';
 import { syncIndex } from './index-sync.js';
 import { persistJournal } from './persist.js';
+import { labelPerson } from './labels.js';
 import { TrackLinks, videoConstraints, type PeopleFace } from './video.js';
 
 /** Cannot-link partners recorded per "not this person" (the person's faces nearest first). */
@@ -87,6 +88,16 @@ export class PeopleCore {
 
   private get store(): Store {
     return this.opts.store;
+  }
+
+  /** Whether the face is in the graph (indexed, or a tracked sighting): handed to the core before. */
+  knows(faceId: number): boolean {
+    return this.engine.graph.node(faceId) !== undefined;
+  }
+
+  /** Names a person (empty: clears), in the order of the other changes (labels.ts). */
+  label(person: number, name: string): Promise<{ person: number; label: string | null }> {
+    return this.serial(() => labelPerson(this.store, person, name));
   }
 
   /** Indexed (searchable, clustered) faces. */

@@ -14,6 +14,7 @@ import type { Store } from '../store/index.js';
 export type IndexOutcome =
   | { action: 'none' }
   | { action: 'daemon'; pid: number }
+  | { action: 'clusterer' }
   | { action: 'removed' }
   | { action: 'next-start'; reason: string };
 

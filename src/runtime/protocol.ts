@@ -29,6 +29,7 @@ const KINDS = {
   },
   forget: { args: z.object({ person: id }), result: z.object({ faceIds: ids }) },
   purge: { args: z.object({ before: z.number().finite() }), result: z.object({ faceIds: ids, retired: ids }) },
+  label: { args: z.object({ person: id, name: z.string().max(500) }), result: z.object({ person: id, label: z.string().nullable() }) },
 } as const;
 
 type Kinds = typeof KINDS;

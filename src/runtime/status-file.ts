@@ -24,6 +24,29 @@ export interface FeedStatusLine {
   lastFrameAt?: number | undefined;
 }
 
+/** An edge's shipping to the central store (src/central/shipper.ts). */
+export interface CentralStatusLine {
+  state: 'starting' | 'ok' | 'down';
+  waiting: number;
+  shipped: number;
+  lastShippedAt: number | null;
+  downSince: number | null;
+  lastError: string | null;
+  /** The central store, without its password. */
+  where: string;
+}
+
+/** A clusterer of the shared store (src/central/clusterer.ts). */
+export interface ClusterStatusLine {
+  role: 'connecting' | 'standby' | 'leader' | 'stopped';
+  since: number;
+  where: string;
+  faces: number;
+  indexSize: number;
+  lastError: string | null;
+  lastCheckpointAt: number | null;
+}
+
 export interface DaemonStatus {
   pid: number;
   startedAt: number;
@@ -34,6 +57,8 @@ export interface DaemonStatus {
   faces: { stored: number; clusterable: number; gated: number; storeErrors: number };
   frames: { processed: number; withFaces: number; static: number };
   feeds: FeedStatusLine[];
+  central?: CentralStatusLine | undefined;
+  cluster?: ClusterStatusLine | undefined;
 }
 
 export function writeStatus(dir: string, status: DaemonStatus): void {

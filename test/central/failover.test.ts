@@ -1,0 +1,91 @@
+/**
+ * Two real clusterer processes on one throwaway PostgreSQL store: one leads, the other waits;
+ * faces shipped by a site are clustered; kill -9 of the leader: the standby takes over, resumes
+ * and assigns every face, the CLI's changes (label, merge) reach it through the requests table,
+ * and the people read from PostgreSQL are what was clustered.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CentralRepository, encodeDescriptor, PostgresDatabase, type ShipBatch } from '../../src/store/index.js';
+import { syntheticFaces } from '../../src/eval/synthetic.js';
+import { cli, killLeftovers, readStatusJson, startDaemon, waitFor } from '../e2e/harness.js';
+import { pgServer } from '../helpers/store-backends.js';
+
+after(killLeftovers);
+
+function clustererConfig(url: string, name: string): { file: string; storage: string } {
+  const dir = mkdtempSync(join(tmpdir(), `faceidx-${name}-`));
+  const storage = join(dir, 'state');
+  const file = join(dir, 'config.yaml');
+  writeFileSync(
+    file,
+    `storage:\n  dir: ${storage}\n  backend: postgres\n  postgres:\n    url: ${JSON.stringify(url)}\n` +
+      'cluster:\n  poll: 300ms\n  standbyRetry: 200ms\n  checkpointEvery: 500ms\nclustering:\n  minFaces: 2\nlogging:\n  level: info\n',
+  );
+  return { file, storage };
+}
+
+/** Faces of four synthetic people, each face its own frame (no track), for `site`. */
+function batch(faces: Float32Array[], from: number): ShipBatch {
+  return {
+    cameras: [{ id: 'hall', url: '/footage/hall.mp4', kind: 'file', timeSource: null, lastFrameAt: null }],
+    tracks: [],
+    faces: faces.map((d, i) => ({
+      localId: from + i, cameraId: 'hall', ts: 1_000_000 + (from + i) * 1000, framePos: from + i, faceIdx: 0, x: 1, y: 1, w: 80, h: 80,
+      score: 0.9, quality: 60, clusterable: 1, descriptor: encodeDescriptor(d), thumbnail: null, createdAt: Date.now(), trackLocalId: null, source: null, frameIndex: null,
+    })),
+  };
+}
+
+const role = (storage: string) => (readStatusJson(storage) as { cluster?: { role: string } } | undefined)?.cluster?.role;
+
+test('kill -9 of the leader: the standby takes over and assigns every face; CLI changes go through the requests table', { timeout: 180_000 }, async () => {
+  const server = await pgServer();
+  const url = await server.createDatabase();
+  const set = syntheticFaces({ people: 4, perPerson: 20, seed: 7 });
+  const a = clustererConfig(url, 'leader');
+  const b = clustererConfig(url, 'standby');
+  const leader = startDaemon(a.file);
+  await waitFor('the first clusterer to lead', () => role(a.storage) === 'leader', 60_000);
+  const standby = startDaemon(b.file);
+  await waitFor('the second clusterer to wait as a standby', () => role(b.storage) === 'standby', 60_000);
+
+  const site = await PostgresDatabase.open(url, { migrate: false });
+  const central = new CentralRepository(site);
+  const assigned = async () => (await site.get<{ n: number }>('SELECT count(*) AS n FROM face_person'))!.n;
+  assert.equal(await central.ingest('north', batch(set.descriptors.slice(0, 40), 1)), 40);
+  await waitFor('the leader to assign the first 40 faces', async () => (await assigned()) === 40, 60_000);
+
+  leader.child.kill('SIGKILL');
+  await leader.exited;
+  assert.equal(await central.ingest('north', batch(set.descriptors.slice(40), 41)), 40);
+  await waitFor('the standby to lead', () => role(b.storage) === 'leader', 30_000);
+  await waitFor('every face assigned after the takeover', async () => (await assigned()) === 80, 60_000);
+  assert.match(standby.output(), /clusterer: leading/);
+
+  // The people, read from PostgreSQL by the CLI: one per synthetic person, each holding only that person's faces.
+  const people = JSON.parse(cli(['people', '--json', '--config', b.file]).stdout) as Array<{ id: number; faces: number }>;
+  assert.equal(people.length, 4, JSON.stringify(people));
+  const rows = await site.all<{ local: number; person: number }>('SELECT f.local_id AS local, fp.person_id AS person FROM faces f JOIN face_person fp ON fp.face_id = f.id');
+  const byPerson = new Map<number, Set<number>>();
+  for (const r of rows) (byPerson.get(r.person) ?? byPerson.set(r.person, new Set()).get(r.person)!).add(set.truth[r.local - 1]!);
+  for (const truths of byPerson.values()) assert.equal(truths.size, 1, 'a person holds faces of one synthetic person only');
+
+  // label and merge from the CLI: requests the new leader applies.
+  const [p1, p2] = [people[0]!.id, people[1]!.id];
+  const label = cli(['label', String(p1), 'Alice', '--config', b.file]);
+  assert.equal(label.code, 0, label.stderr);
+  assert.match(label.stdout, new RegExp(`person ${p1}: Alice`));
+  const merge = cli(['merge', String(p1), String(p2), '--config', b.file]);
+  assert.equal(merge.code, 0, merge.stderr);
+  const after = JSON.parse(cli(['people', '--json', '--config', b.file]).stdout) as Array<{ id: number; label: string | null }>;
+  assert.equal(after.length, 3);
+  assert.equal(after.find((p) => p.id === p1)?.label, 'Alice');
+
+  standby.child.kill('SIGTERM');
+  assert.equal((await standby.exited).code, 0, standby.output().slice(-3000));
+  await site.close();
+});
