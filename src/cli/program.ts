@@ -22,6 +22,7 @@ import { registerClusterCommands } from './recluster.js';
 import { registerWatchCommands } from './watch.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerReportCommand } from './report.js';
+import { registerStoreCommands } from './store.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -44,6 +45,7 @@ const COMMANDS: Register[] = [
   registerWatchCommands,
   registerAlertsCommand,
   registerReportCommand,
+  registerStoreCommands,
 ];
 
 export const EXIT_CODES_HELP = `

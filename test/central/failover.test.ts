@@ -6,27 +6,13 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CentralRepository, encodeDescriptor, PostgresDatabase, type ShipBatch } from '../../src/store/index.js';
 import { syntheticFaces } from '../../src/eval/synthetic.js';
-import { cli, killLeftovers, readStatusJson, startDaemon, waitFor } from '../e2e/harness.js';
+import { cli, killLeftovers, startDaemon, waitFor } from '../e2e/harness.js';
+import { clusterRole, clustererConfig } from '../helpers/central.js';
 import { pgServer } from '../helpers/store-backends.js';
 
 after(killLeftovers);
-
-function clustererConfig(url: string, name: string): { file: string; storage: string } {
-  const dir = mkdtempSync(join(tmpdir(), `faceidx-${name}-`));
-  const storage = join(dir, 'state');
-  const file = join(dir, 'config.yaml');
-  writeFileSync(
-    file,
-    `storage:\n  dir: ${storage}\n  backend: postgres\n  postgres:\n    url: ${JSON.stringify(url)}\n` +
-      'cluster:\n  poll: 300ms\n  standbyRetry: 200ms\n  checkpointEvery: 500ms\nclustering:\n  minFaces: 2\nlogging:\n  level: info\n',
-  );
-  return { file, storage };
-}
 
 /** Faces of four synthetic people, each face its own frame (no track), for `site`. */
 function batch(faces: Float32Array[], from: number): ShipBatch {
@@ -40,7 +26,6 @@ function batch(faces: Float32Array[], from: number): ShipBatch {
   };
 }
 
-const role = (storage: string) => (readStatusJson(storage) as { cluster?: { role: string } } | undefined)?.cluster?.role;
 
 test('kill -9 of the leader: the standby takes over and assigns every face; CLI changes go through the requests table', { timeout: 180_000 }, async () => {
   const server = await pgServer();
@@ -49,9 +34,9 @@ test('kill -9 of the leader: the standby takes over and assigns every face; CLI 
   const a = clustererConfig(url, 'leader');
   const b = clustererConfig(url, 'standby');
   const leader = startDaemon(a.file);
-  await waitFor('the first clusterer to lead', () => role(a.storage) === 'leader', 60_000);
+  await waitFor('the first clusterer to lead', () => clusterRole(a.storage) === 'leader', 60_000);
   const standby = startDaemon(b.file);
-  await waitFor('the second clusterer to wait as a standby', () => role(b.storage) === 'standby', 60_000);
+  await waitFor('the second clusterer to wait as a standby', () => clusterRole(b.storage) === 'standby', 60_000);
 
   const site = await PostgresDatabase.open(url, { migrate: false });
   const central = new CentralRepository(site);
@@ -62,7 +47,7 @@ test('kill -9 of the leader: the standby takes over and assigns every face; CLI 
   leader.child.kill('SIGKILL');
   await leader.exited;
   assert.equal(await central.ingest('north', batch(set.descriptors.slice(40), 41)), 40);
-  await waitFor('the standby to lead', () => role(b.storage) === 'leader', 30_000);
+  await waitFor('the standby to lead', () => clusterRole(b.storage) === 'leader', 30_000);
   await waitFor('every face assigned after the takeover', async () => (await assigned()) === 80, 60_000);
   assert.match(standby.output(), /clusterer: leading/);
 

@@ -8,7 +8,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, killLeftovers, makeConfig, query, SAMPLES, startDaemon, type Camera } from './harness.js';
+import { cli, killLeftovers, makeConfig, query, SAMPLES, startDaemon, waitFor, type Camera } from './harness.js';
+import { clusterRole, clustererConfig } from '../helpers/central.js';
+import { PostgresDatabase } from '../../src/store/index.js';
+import { pgServer } from '../helpers/store-backends.js';
 
 after(killLeftovers);
 
@@ -29,6 +32,9 @@ interface Person {
   tracks: number;
   identified: boolean;
 }
+
+/** The SQLite run's people as face keys (camera@ts#index), for the comparison with two sites on PostgreSQL. */
+let sqlitePeople: string[][] | undefined;
 
 test('six cameras: the ten people who were there, two of them across cameras, nobody twice in one frame', { timeout: 600_000 }, async () => {
   const { file, storage } = makeConfig(CAMERAS);
@@ -56,4 +62,60 @@ test('six cameras: the ten people who were there, two of them across cameras, no
   assert.equal(twice!.n, 0, 'no person holds two faces of one frame');
   const [unassigned] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces f WHERE NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.face_id = f.id)');
   assert.equal(unassigned!.n, 0, 'every face belongs to a person');
+  sqlitePeople = partition(await query<FaceKey>(storage, KEYS_SQL));
 });
+
+interface FaceKey {
+  person: number;
+  key: string;
+}
+
+const KEYS_SQL = `SELECT fp.person_id AS person, f.camera_id || '@' || f.ts || '#' || f.face_idx AS key
+  FROM faces f JOIN face_person fp ON fp.face_id = f.id JOIN people p ON p.id = fp.person_id WHERE p.retired_at IS NULL`;
+
+/** People as sorted lists of face keys, sorted: comparable across stores whatever their ids. */
+function partition(rows: readonly FaceKey[]): string[][] {
+  const by = new Map<number, string[]>();
+  for (const r of rows) (by.get(r.person) ?? by.set(r.person, []).get(r.person)!).push(r.key);
+  return [...by.values()].map((k) => k.sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
+}
+
+test('two sites and one clusterer on PostgreSQL: the same people as one SQLite daemon; the server stopped mid-run loses and duplicates nothing', { timeout: 600_000 }, async () => {
+  assert.ok(sqlitePeople, 'the SQLite run above gives the reference');
+  const server = await pgServer();
+  const url = await server.createDatabase();
+  const clusterer = clustererConfig(url);
+  const hub = startDaemon(clusterer.file);
+  await waitFor('the clusterer to lead', () => clusterRole(clusterer.storage) === 'leader', 60_000);
+  const central = `site: SITE\ncentral:\n  url: ${JSON.stringify(url)}\n  interval: 200ms\n  retryMax: 1s\n`;
+  const edges = [CAMERAS.slice(0, 3), CAMERAS.slice(3)].map((cams, i) => makeConfig(cams, central.replace('SITE', `site-${i}`)));
+  const runs = edges.map((e) => startDaemon(e.file, ['--until-done']));
+  const db = await PostgresDatabase.open(url, { migrate: false });
+  const centralFaces = async () => (await db.get<{ n: number }>('SELECT count(*) AS n FROM faces'))!.n;
+  await waitFor('the first faces shipped', async () => (await centralFaces()) > 0, 300_000, 100);
+  await db.close();
+  server.pause(); // the link is down for a while: the edges keep storing
+  await new Promise((r) => setTimeout(r, 4000));
+  server.start();
+  for (const r of runs) assert.equal((await r.exited).code, 0, r.output().slice(-3000));
+  const hubDb = await PostgresDatabase.open(url, { migrate: false });
+  let local = 0;
+  for (const e of edges) local += (await query<{ n: number }>(e.storage, 'SELECT count(*) AS n FROM faces'))[0]!.n;
+  assert.equal(await centralFaces2(hubDb), local, 'every face of both sites arrived');
+  const dup = await hubDb.get<{ n: number; d: number }>("SELECT count(*) AS n, count(DISTINCT camera_id || '@' || ts || '#' || face_idx) AS d FROM faces");
+  assert.equal(dup!.n, dup!.d, 'no face arrived twice');
+  await waitFor('every face assigned by the clusterer', async () => (await hubDb.get<{ n: number }>('SELECT count(*) AS n FROM faces f WHERE NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.face_id = f.id)'))!.n === 0, 120_000);
+  // The batch rule, as the SQLite run ends with: a re-cluster, requested from the CLI.
+  const re = cli(['recluster', '--config', clusterer.file]);
+  assert.equal(re.code, 0, re.stderr);
+  const people = JSON.parse(cli(['people', '--config', clusterer.file, '--json']).stdout) as Person[];
+  assert.equal(people.length, 10, JSON.stringify(people.map((p) => [p.faces, p.cameras.join('+')])));
+  assert.deepEqual(partition(await hubDb.all<FaceKey>(KEYS_SQL)), sqlitePeople, 'the same people, face for face, as one SQLite daemon');
+  await hubDb.close();
+  hub.child.kill('SIGTERM');
+  assert.equal((await hub.exited).code, 0);
+});
+
+async function centralFaces2(db: PostgresDatabase): Promise<number> {
+  return (await db.get<{ n: number }>('SELECT count(*) AS n FROM faces'))!.n;
+}
