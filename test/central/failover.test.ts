@@ -69,6 +69,16 @@ test('kill -9 of the leader: the standby takes over and assigns every face; CLI 
   const after = JSON.parse(cli(['people', '--json', '--config', b.file]).stdout) as Array<{ id: number; label: string | null }>;
   assert.equal(after.length, 3);
   assert.equal(after.find((p) => p.id === p1)?.label, 'Alice');
+  // not and forget, likewise.
+  const victim = after.find((p) => p.id !== p1)!;
+  const face = (await site.get<{ id: number }>('SELECT face_id AS id FROM face_person WHERE person_id = ? ORDER BY face_id LIMIT 1', [victim.id]))!.id;
+  const not = cli(['not', String(face), String(victim.id), '--config', b.file]);
+  assert.equal(not.code, 0, not.stderr);
+  assert.notEqual((await site.get<{ p: number }>('SELECT person_id AS p FROM face_person WHERE face_id = ?', [face]))?.p, victim.id);
+  const forget = cli(['forget', String(victim.id), '--config', b.file]);
+  assert.equal(forget.code, 0, forget.stderr);
+  assert.match(forget.stdout, /index: the clusterer of the shared store erased them/);
+  assert.equal((await site.get<{ n: number }>('SELECT count(*) AS n FROM face_person WHERE person_id = ?', [victim.id]))!.n, 0);
 
   standby.child.kill('SIGTERM');
   assert.equal((await standby.exited).code, 0, standby.output().slice(-3000));
