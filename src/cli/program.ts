@@ -54,9 +54,10 @@ Exit codes:
   1   failure (see the message)
   2   usage error (unknown option or command)
   3   not found (person, face, database)
-  69  unavailable (feed, model or inference provider cannot be used)
+  69  unavailable (feed, model or inference provider cannot be used; shared store unreachable)
   70  internal error
   75  database locked by another process, try again
+  77  the shared PostgreSQL store refused this role the action
   78  invalid configuration (file:line: key: message)`;
 
 export function buildProgram(setExit: (code: number) => void): Command {
