@@ -107,8 +107,10 @@ export class Clusterer {
     const t0 = performance.now();
     this.setRole('leader');
     await restoreCheckpoint(central, dir, log);
-    const cursor = await central.snapshot();
     const store = storeOver(db);
+    // Where the last leader stopped (null: never led): the faces since then are compared with
+    // the watch list; the people core catches up with every face when it opens.
+    const cursor = (await store.meta.get('cluster.cursor')) ?? null;
     await store.meta.set('cluster.leader', JSON.stringify({ host: hostname(), pid: process.pid, since: Date.now() }));
     const people = await openPeople({ config, store, log: log.child({ module: 'people' }) });
     this.people = people;

@@ -7,8 +7,10 @@
  * committed out of id order are never skipped.
  *
  * Contract: rounds run one at a time; a round's faces are in the people core before the cursor
- * moves; faces the core already has (caught up when it opened) are skipped; an error ends
- * the round, is logged and the next round retries from the same cursor.
+ * moves; faces the core already has (caught up when it opened) are not added again; an error
+ * ends the round, is logged and the next round retries from the same cursor. A new leader starts
+ * from the cursor its predecessor stored, so the faces stored between two leaders are compared
+ * with the watch list too.
  */
 import type { Logger } from '../log/logger.js';
 import type { PeopleFace } from '../people/index.js';
@@ -32,7 +34,8 @@ export interface FollowerStats {
   rounds: number;
   faces: number;
   lastRoundAt: number | null;
-  cursor: string;
+  /** The snapshot the next round reads from (null: every face in the store). */
+  cursor: string | null;
 }
 
 /** The people core's view of a shipped face (the frame key: faces of one frame are never one person). */
@@ -73,7 +76,7 @@ export class Follower {
 
   constructor(
     private readonly opts: FollowerOptions,
-    cursor: string,
+    cursor: string | null,
   ) {
     this.stats = { rounds: 0, faces: 0, lastRoundAt: null, cursor };
   }
@@ -117,17 +120,22 @@ export class Follower {
     } while (this.again && !this.stopped);
   }
 
-  /** One round: the faces committed since the cursor, into the core, then the cursor moves. */
+  /**
+   * One round: the faces committed since the cursor go into the core (those it caught up with
+   * when it opened are skipped), their tracks are compared with the watch list (all of them: a
+   * face caught up at open after a takeover was never compared; alerts are idempotent), then the
+   * cursor moves.
+   */
   async once(): Promise<number> {
     const { central, people, log } = this.opts;
     const { ids, snapshot } = await central.newFaces(this.stats.cursor);
-    const fresh = ids.filter((id) => !people.knows(id));
     let n = 0;
-    for (let i = 0; i < fresh.length; i += 5000) {
-      const faces = await central.clusterFaces(fresh.slice(i, i + 5000));
+    for (let i = 0; i < ids.length; i += 5000) {
+      const faces = await central.clusterFaces(ids.slice(i, i + 5000));
       for (const chunk of frameChunks(faces, this.opts.chunk ?? 500)) {
-        await people.addFaces(chunk.map(toPeopleFace));
-        n += chunk.length;
+        const fresh = chunk.filter((f) => !people.knows(f.id));
+        if (fresh.length > 0) await people.addFaces(fresh.map(toPeopleFace));
+        n += fresh.length;
         for (const u of trackUpdatesOf(chunk)) await this.opts.onTrackUpdate?.(u);
       }
     }

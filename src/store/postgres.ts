@@ -42,15 +42,28 @@ export interface PgOpenOptions extends OpenOptions {
   schemaCheck?: boolean;
 }
 
-/** The URL as safe to print: scheme, user, host, port and database; never the password or query secrets. */
+/**
+ * The URL as safe to print: scheme, user, host, port and database; never the password or the
+ * query (which may name files or secrets). A socket folder given as `?host=/path` is shown as the host.
+ */
 export function describePgUrl(url: string): string {
+  const m = /^(postgres(?:ql)?):\/\/(?:([^:@/?#]*)(?::[^@/?#]*)?@)?([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?/.exec(url);
+  if (!m) return 'postgresql://(unparsable URL)';
+  const [, scheme, user, authority, path, query] = m;
+  const params = new URLSearchParams(query ?? '');
+  const bare = authority ?? '';
+  const [hostPart, portPart] = bare.startsWith('[') ? [bare.slice(0, bare.indexOf(']') + 1), bare.slice(bare.indexOf(']') + 2)] : bare.split(':');
+  const host = hostPart || params.get('host') || 'localhost';
+  const port = portPart || params.get('port') || '5432';
+  const who = user ? `${safeDecode(user)}@` : '';
+  return `${scheme}://${who}${host}:${port}${path ?? '/'}`;
+}
+
+function safeDecode(s: string): string {
   try {
-    const u = new URL(url);
-    const host = u.hostname || u.searchParams.get('host') || 'localhost';
-    const port = u.port || u.searchParams.get('port') || '5432';
-    return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${host}:${port}${u.pathname}`;
+    return decodeURIComponent(s);
   } catch {
-    return 'postgresql://(unparsable URL)';
+    return s;
   }
 }
 
@@ -64,6 +77,8 @@ export class PostgresDatabase implements Database {
   readonly backend = 'postgres';
   readonly sql = DIALECT;
   private readonly lock = new SerialLock();
+  /** One statement on the connection at a time (node-postgres queues them, but that is deprecated). */
+  private readonly wire = new SerialLock();
   private closed = false;
   private lostError: Error | undefined;
   /** Resolves when the connection is lost (never when it is closed on purpose). */
@@ -156,31 +171,40 @@ export class PostgresDatabase implements Database {
 
   /** A statement with `$1..$n` placeholders and any node-postgres parameters (arrays included). */
   async query<T>(text: string, params: readonly PgParam[] = []): Promise<T[]> {
-    this.check();
-    try {
-      return (await this.client.query(text, params as unknown[])).rows as T[];
-    } catch (err) {
-      throw translate(err as Error, this.where);
-    }
+    return (await this.send(text, params)).rows as T[];
   }
 
-  async each<T>(sql: string, params: SqlParams, onRow: (row: T) => void): Promise<number> {
-    this.check();
-    const cursor = this.client.query(new Cursor<T>(numbered(sql), params as unknown[]));
-    let n = 0;
-    try {
-      for (;;) {
-        const rows = await cursor.read(1000);
-        if (rows.length === 0) break;
-        for (const r of rows) onRow(r);
-        n += rows.length;
+  private send(text: string, params: readonly PgParam[]): Promise<pg.QueryResult> {
+    return this.wire.run(async () => {
+      this.check();
+      try {
+        return await this.client.query(text, params as unknown[]);
+      } catch (err) {
+        throw translate(err as Error, this.where);
       }
-    } catch (err) {
-      throw translate(err as Error, this.where);
-    } finally {
-      await cursor.close().catch(() => undefined);
-    }
-    return n;
+    });
+  }
+
+  each<T>(sql: string, params: SqlParams, onRow: (row: T) => void): Promise<number> {
+    // The cursor holds the connection until it is closed: one unit on the wire.
+    return this.wire.run(async () => {
+      this.check();
+      const cursor = this.client.query(new Cursor<T>(numbered(sql), params as unknown[]));
+      let n = 0;
+      try {
+        for (;;) {
+          const rows = await cursor.read(1000);
+          if (rows.length === 0) break;
+          for (const r of rows) onRow(r);
+          n += rows.length;
+        }
+      } catch (err) {
+        throw translate(err as Error, this.where);
+      } finally {
+        await cursor.close().catch(() => undefined);
+      }
+      return n;
+    });
   }
 
   exec(sql: string): Promise<void> {
@@ -218,13 +242,7 @@ export class PostgresDatabase implements Database {
   }
 
   private async runUnlocked(sql: string, params: SqlParams = []): Promise<{ changes: number }> {
-    this.check();
-    try {
-      const r = await this.client.query(numbered(sql), params as unknown[]);
-      return { changes: r.rowCount ?? 0 };
-    } catch (err) {
-      throw translate(err as Error, this.where);
-    }
+    return { changes: (await this.send(numbered(sql), params)).rowCount ?? 0 };
   }
 
   private check(): void {

@@ -6,7 +6,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CentralRepository, encodeDescriptor, PostgresDatabase, type ShipBatch } from '../../src/store/index.js';
+import { CentralRepository, encodeDescriptor, PostgresDatabase, storeOver, type ShipBatch } from '../../src/store/index.js';
 import { syntheticFaces } from '../../src/eval/synthetic.js';
 import { cli, killLeftovers, startDaemon, waitFor } from '../e2e/harness.js';
 import { clusterRole, clustererConfig } from '../helpers/central.js';
@@ -14,20 +14,22 @@ import { pgServer } from '../helpers/store-backends.js';
 
 after(killLeftovers);
 
-/** Faces of four synthetic people, each face its own frame (no track), for `site`. */
-function batch(faces: Float32Array[], from: number): ShipBatch {
+/** Faces for site north's camera "hall", each its own frame; all in one track when `track` is given. */
+function batch(faces: Float32Array[], from: number, track?: number): ShipBatch {
   return {
     cameras: [{ id: 'hall', url: '/footage/hall.mp4', kind: 'file', timeSource: null, lastFrameAt: null }],
-    tracks: [],
+    tracks: track === undefined ? [] : [{
+      localId: track, cameraId: 'hall', firstTs: 1, lastTs: 1, firstPos: 0, lastPos: 0, faces: faces.length, bestLocalFace: null, quality: 0.5,
+      descriptor: null, identifiable: 1, closedAt: null, endReason: null, createdAt: 1,
+    }],
     faces: faces.map((d, i) => ({
       localId: from + i, cameraId: 'hall', ts: 1_000_000 + (from + i) * 1000, framePos: from + i, faceIdx: 0, x: 1, y: 1, w: 80, h: 80,
-      score: 0.9, quality: 60, clusterable: 1, descriptor: encodeDescriptor(d), thumbnail: null, createdAt: Date.now(), trackLocalId: null, source: null, frameIndex: null,
+      score: 0.9, quality: 60, clusterable: 1, descriptor: encodeDescriptor(d), thumbnail: null, createdAt: Date.now(), trackLocalId: track ?? null, source: null, frameIndex: null,
     })),
   };
 }
 
-
-test('kill -9 of the leader: the standby takes over and assigns every face; CLI changes go through the requests table', { timeout: 180_000 }, async () => {
+test('kill -9 of the leader: the standby takes over and assigns every face; alerts once per track; CLI changes go through the requests table', { timeout: 180_000 }, async () => {
   const server = await pgServer();
   const url = await server.createDatabase();
   const set = syntheticFaces({ people: 4, perPerson: 20, seed: 7 });
@@ -41,14 +43,26 @@ test('kill -9 of the leader: the standby takes over and assigns every face; CLI 
   const site = await PostgresDatabase.open(url, { migrate: false });
   const central = new CentralRepository(site);
   const assigned = async () => (await site.get<{ n: number }>('SELECT count(*) AS n FROM face_person'))!.n;
+  const alerts = async () => site.all<{ track: number }>('SELECT t.local_id AS track FROM alerts a JOIN tracks t ON t.id = a.track_id ORDER BY a.id');
+  // The watch list holds one synthetic person; their tracks raise one alert each, whoever leads.
+  const suspect = set.descriptors.filter((_, i) => set.truth[i] === 0);
+  const watch = storeOver(site);
+  await watch.watch.add('suspect', [{ descriptor: suspect[0]!, source: 'suspect.jpg', box: { x: 0, y: 0, width: 9, height: 9 } }]);
+  await waitFor('the leader to load the watch list', () => /"entries":1/.test(leader.output()), 30_000);
   assert.equal(await central.ingest('north', batch(set.descriptors.slice(0, 40), 1)), 40);
-  await waitFor('the leader to assign the first 40 faces', async () => (await assigned()) === 40, 60_000);
+  assert.equal(await central.ingest('north', batch(suspect.slice(1, 4), 1001, 900)), 3);
+  await waitFor('the leader to assign the first 43 faces', async () => (await assigned()) === 43, 60_000);
+  await waitFor("the leader's alert for the suspect's track", async () => (await alerts()).length === 1, 30_000).catch((err: Error) => assert.fail(`${err.message}\n${leader.output().slice(-4000)}`));
 
   leader.child.kill('SIGKILL');
   await leader.exited;
   assert.equal(await central.ingest('north', batch(set.descriptors.slice(40), 41)), 40);
+  assert.equal(await central.ingest('north', batch(suspect.slice(4, 7), 1004, 900)), 3);
+  assert.equal(await central.ingest('north', batch(suspect.slice(7, 10), 1007, 901)), 3);
   await waitFor('the standby to lead', () => clusterRole(b.storage) === 'leader', 30_000);
-  await waitFor('every face assigned after the takeover', async () => (await assigned()) === 80, 60_000);
+  await waitFor('every face assigned after the takeover', async () => (await assigned()) === 89, 60_000);
+  await waitFor("the new leader's alert for the new track", async () => (await alerts()).length === 2, 30_000);
+  assert.deepEqual((await alerts()).map((a) => a.track), [900, 901], 'one alert per track across the deployment, none again for track 900');
   assert.match(standby.output(), /clusterer: leading/);
 
   // The people, read from PostgreSQL by the CLI: one per synthetic person, each holding only that person's faces.
@@ -56,7 +70,7 @@ test('kill -9 of the leader: the standby takes over and assigns every face; CLI 
   assert.equal(people.length, 4, JSON.stringify(people));
   const rows = await site.all<{ local: number; person: number }>('SELECT f.local_id AS local, fp.person_id AS person FROM faces f JOIN face_person fp ON fp.face_id = f.id');
   const byPerson = new Map<number, Set<number>>();
-  for (const r of rows) (byPerson.get(r.person) ?? byPerson.set(r.person, new Set()).get(r.person)!).add(set.truth[r.local - 1]!);
+  for (const r of rows) (byPerson.get(r.person) ?? byPerson.set(r.person, new Set()).get(r.person)!).add(r.local > 1000 ? 0 : set.truth[r.local - 1]!);
   for (const truths of byPerson.values()) assert.equal(truths.size, 1, 'a person holds faces of one synthetic person only');
 
   // label and merge from the CLI: requests the new leader applies.

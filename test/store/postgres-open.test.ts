@@ -7,13 +7,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/index.js';
-import { numbered } from '../../src/store/postgres.js';
+import { describePgUrl, numbered } from '../../src/store/postgres.js';
 import { LATEST_VERSION, MIGRATIONS, migrationsFor } from '../../src/store/migrations.js';
 import { isFaceidxError } from '../../src/errors.js';
 import { freshPgUrl } from '../helpers/store-backends.js';
 
 test('placeholders are numbered outside quoted strings, quoted names and comments', () => {
   assert.equal(numbered("SELECT '?', \"a?b\", ? -- what?\n, ? FROM t WHERE x = 'it''s?' AND y = ?"), "SELECT '?', \"a?b\", $1 -- what?\n, $2 FROM t WHERE x = 'it''s?' AND y = $3");
+});
+
+test('the URL is printed without its password or query: host, socket folder, IPv6', () => {
+  assert.equal(describePgUrl('postgresql://edge:p%40ss:w@db.example:6432/faceidx?sslmode=verify-full&password=x'), 'postgresql://edge@db.example:6432/faceidx');
+  assert.equal(describePgUrl('postgresql://postgres@/t1?host=%2Ftmp%2Fpg&port=5433'), 'postgresql://postgres@/tmp/pg:5433/t1');
+  assert.equal(describePgUrl('postgres://u:secret@[::1]:5432/db'), 'postgres://u@[::1]:5432/db');
+  assert.equal(describePgUrl('postgresql://db.example/faceidx'), 'postgresql://db.example:5432/faceidx');
+  assert.doesNotMatch(describePgUrl('not a url with secret'), /secret/);
 });
 
 test('every migration has its PostgreSQL twin, in the same order', () => {
