@@ -15,6 +15,7 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import type { ClusterStatusLine } from '../runtime/status-file.js';
 import { Backoff } from '../feed/backoff.js';
 import { AlertService } from '../alerts/service.js';
 import { openPeople, type People } from '../people/index.js';
@@ -23,16 +24,8 @@ import { CentralRepository, PostgresDatabase, describePgUrl, storeOver } from '.
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { Follower } from './follower.js';
 
-export interface ClusterStatus {
-  role: 'connecting' | 'standby' | 'leader' | 'stopped';
-  since: number;
-  where: string;
-  /** Faces clustered by this leader, and the people core's index size. */
-  faces: number;
-  indexSize: number;
-  lastError: string | null;
-  lastCheckpointAt: number | null;
-}
+/** What `faceidx status` shows of the clusterer (runtime/status-file.ts). */
+export type ClusterStatus = ClusterStatusLine;
 
 export interface ClustererOptions {
   config: Readonly<Config>;

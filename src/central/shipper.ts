@@ -11,6 +11,7 @@
  * stop() waits for the batch in flight; flush() ships everything stored so far (tests, --until-done).
  */
 import type { Logger } from '../log/logger.js';
+import type { CentralStatusLine } from '../runtime/status-file.js';
 import { Backoff } from '../feed/backoff.js';
 import { CentralRepository, PostgresDatabase, describePgUrl, type ShipBatch, type Store } from '../store/index.js';
 
@@ -26,17 +27,8 @@ export interface ShipperOptions {
   log: Logger;
 }
 
-export interface ShipperStatus {
-  state: 'starting' | 'ok' | 'down';
-  /** Faces stored here and not yet shipped. */
-  waiting: number;
-  shipped: number;
-  lastShippedAt: number | null;
-  /** Since when the central store is unreachable (ms since the epoch), or null. */
-  downSince: number | null;
-  lastError: string | null;
-  where: string;
-}
+/** What `faceidx status` shows of the shipping (runtime/status-file.ts). */
+export type ShipperStatus = CentralStatusLine;
 
 const FACES_CURSOR = 'central.shipped.faceId';
 const TRACKS_CURSOR = 'central.shipped.trackChange';
