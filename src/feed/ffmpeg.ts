@@ -99,13 +99,17 @@ export function probeMedia(path: string): Promise<ProbeData> {
 
 /**
  * One frame of a file at `offsetSec` (input seek: the first frame at or after it), through
- * `filter` (e.g. the daemon's scale), as a JPEG or PNG file at `outFile`.
+ * `filter` (e.g. the daemon's scale), as JPEG bytes (the caller writes them where it owns the file).
  */
-export function extractFrame(input: string, offsetSec: number, outFile: string, filter?: string): Promise<void> {
+export function extractFrame(input: string, offsetSec: number, filter?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
     const cmd = ffmpeg(input)
       .inputOptions(['-hide_banner', '-nostdin', '-ss', offsetSec.toFixed(6)])
-      .outputOptions(['-map', '0:v:0', '-frames:v', '1', ...(filter ? ['-vf', filter] : []), '-q:v', '2', '-y']);
-    cmd.on('end', () => resolve()).on('error', (err: Error) => reject(err)).save(outFile);
+      .outputOptions(['-map', '0:v:0', '-frames:v', '1', ...(filter ? ['-vf', filter] : []), '-q:v', '2', '-c:v', 'mjpeg', '-f', 'image2pipe']);
+    cmd.on('error', (err: Error) => reject(err));
+    const out = cmd.pipe() as PassThrough;
+    out.on('data', (c: Buffer) => chunks.push(c));
+    out.on('end', () => (chunks.length > 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`no frame at ${offsetSec.toFixed(3)} s`))));
   });
 }

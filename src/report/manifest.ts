@@ -1,6 +1,7 @@
 /** Pure: the evidence manifest of one person's sightings (JSON and CSV) and what is missing. */
 import { formatOffset } from '../feed/footage-time.js';
 import type { ReportFace } from '../store/report.js';
+import type { WrittenRecord } from './owned.js';
 
 export interface ManifestEntry {
   faceId: number;
@@ -34,6 +35,8 @@ export interface Manifest {
   /** Source files that could not be read: their sightings are listed without frames. */
   missing: string[];
   sightings: ManifestEntry[];
+  /** Every file of the export with its sha256 (the next export into the folder removes exactly these). */
+  written?: WrittenRecord;
 }
 
 export function manifestEntry(f: ReportFace, cam: { kind: string; timeSource: string | null } | undefined, sha256: string | null): ManifestEntry {
