@@ -3,10 +3,10 @@
  * argument parsing (ids, counts, times), and output formatting (tables, JSON, CSV, times).
  * Everything here except `printJson`/`printText` is pure.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
 import { FaceidxError } from '../errors.js';
+import { writePrivateFile } from '../runtime/private-files.js';
 
 export const DEFAULT_CONFIG = '/etc/faceidx/config.yaml';
 
@@ -171,10 +171,10 @@ export function printNote(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** Writes an output file (mode 0600: it holds faces); on failure prints why and returns false (exit 73). */
+/** Writes an output file (mode 0600: it holds faces, also when it existed before); on failure prints why and returns false (exit 73). */
 export async function writeOutput(file: string, data: string | Buffer): Promise<boolean> {
   try {
-    await writeFile(file, data, { mode: 0o600 });
+    await writePrivateFile(file, data);
     return true;
   } catch (err) {
     process.stderr.write(`faceidx: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (fix: choose a writable path)\n`);
