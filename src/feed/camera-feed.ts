@@ -14,7 +14,7 @@ import { seekFor } from './ffmpeg-args.js';
 import { startFolderRun } from './folder-source.js';
 import { feedKind } from './kind.js';
 import { FrameQueue } from './queue.js';
-import { redactText, redactUrl } from './redact.js';
+import { redactText, redactUrl } from '../redact.js';
 import type { RunEnd, SourceFrame, SourceRun } from './source.js';
 import type { FeedKind, FeedState, FeedStatus, Frame } from './types.js';
 import { startVideoRun } from './video-source.js';

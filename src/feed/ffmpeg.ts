@@ -4,7 +4,7 @@
  * probes a file (ffprobe) and extracts single frames (evidence export).
  */
 import ffmpeg from 'fluent-ffmpeg';
-import type { PassThrough } from 'node:stream';
+import { Readable, type PassThrough } from 'node:stream';
 import type { DecodeSpec } from './ffmpeg-args.js';
 import type { ProbeData } from './footage-time.js';
 
@@ -39,7 +39,9 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
   const stderr: string[] = [];
   let killed = false;
   let out: PassThrough | undefined;
-  const cmd = ffmpeg(spec.input, { stdoutLines: 0 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
+  // A concat list on stdin keeps a camera's credentials off the command line (ffmpeg-args.ts).
+  const input = spec.stdin !== undefined ? Readable.from([spec.stdin]) : spec.input;
+  const cmd = ffmpeg(input, { stdoutLines: 0 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
   cmd.on('stderr', (line: string) => {
     if (!line.includes('Parsed_showinfo')) {
       stderr.push(line);
