@@ -101,7 +101,7 @@ async function evidence(opts: ExportOptions): Promise<number> {
     return exportEvidence(store, config, person.id, out, opts.force ?? false);
   });
   if (r.changed.length > 0) printNote(`faceidx: kept ${r.changed.length} file(s) of the earlier export that changed since it wrote them: ${r.changed.join(', ')}`);
-  for (const file of r.missing) process.stderr.write(`faceidx: warning: source missing (moved or deleted since indexing): ${file}; its sightings are in the manifest without frames\n`);
+  for (const file of r.missing) printNote(`faceidx: warning: source missing (moved or deleted since indexing): ${file}; its sightings are in the manifest without frames`);
   printNote(`${opts.out}: person ${r.manifest.person}, ${r.manifest.sightings.length} sightings, ${r.frames} frames re-read from their sources, ${r.missing.length} source(s) missing; manifest.json and manifest.csv`);
   return ExitCode.OK;
 }
