@@ -28,7 +28,7 @@ export interface DecodeOptions {
   seekSec?: number;
 }
 
-type DecodeCamera = Pick<CameraConfig, 'url' | 'fps' | 'decode' | 'maxWidth' | 'hwaccel' | 'loop' | 'rtspTransport' | 'stallTimeout'>;
+type DecodeCamera = Pick<CameraConfig, 'url' | 'fps' | 'decode' | 'maxWidth' | 'hwaccel' | 'rtspTransport' | 'stallTimeout'>;
 
 /** Socket timeout for network inputs: the stall timeout, at most 10 s, at least 2 s. */
 export function networkTimeoutUs(stallTimeoutMs: number): number {
@@ -73,10 +73,9 @@ export function inputOptions(camera: DecodeCamera, opts: DecodeOptions, withProt
   if (camera.hwaccel) out.push('-hwaccel', camera.hwaccel);
   if (camera.decode === 'keyframes') out.push('-skip_frame', 'nokey');
   if (withProtocol) for (const [key, value] of protocolOptions(camera, opts.kind)) out.push(`-${key}`, value);
-  if (opts.kind === 'file') {
-    if (camera.loop) out.push('-stream_loop', '-1');
-    if (opts.seekSec !== undefined && opts.seekSec > 0) out.push('-ss', num(opts.seekSec));
-  }
+  // A looping file is read pass after pass by the feed (camera-feed.ts), not with -stream_loop,
+  // whose timestamps run on past the file's end: each pass's frames keep their offset in the file.
+  if (opts.kind === 'file' && opts.seekSec !== undefined && opts.seekSec > 0) out.push('-ss', num(opts.seekSec));
   return out;
 }
 

@@ -178,6 +178,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE cameras ADD COLUMN time_source TEXT;   -- creation_time | startTime | mtime | receive: the clock of its faces' ts
     `,
   },
+  {
+    version: 6,
+    name: 'looping files: which pass over the file a sighting came from (frame_pos is its offset within the file)',
+    sql: `
+      ALTER TABLE faces ADD COLUMN source_loop INTEGER;  -- cameras with loop: true: 0, 1, 2... (NULL otherwise)
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

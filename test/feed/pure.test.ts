@@ -50,7 +50,7 @@ describe('ffmpeg arguments', () => {
     const i = spec.inputOptions;
     assert.ok(i.includes('-nostdin'));
     assert.deepEqual(i.slice(i.indexOf('-skip_frame'), i.indexOf('-skip_frame') + 2), ['-skip_frame', 'nokey']);
-    assert.deepEqual(i.slice(i.indexOf('-stream_loop'), i.indexOf('-stream_loop') + 2), ['-stream_loop', '-1']);
+    assert.ok(!i.includes('-stream_loop'), 'a looping file is read pass after pass by the feed, so offsets stay within the file');
     assert.deepEqual(i.slice(i.indexOf('-ss'), i.indexOf('-ss') + 2), ['-ss', '3.5']);
     assert.ok(!i.includes('-rtsp_transport'));
     const vf = spec.outputOptions[spec.outputOptions.indexOf('-vf') + 1]!;
