@@ -2,7 +2,7 @@
  * What a delivered alert says (pure): the JSON body sent to the webhook and published over MQTT,
  * its HMAC signature, and when a failed delivery is tried again.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { backoffDelay } from '../feed/backoff.js';
 import type { DueDelivery } from '../store/alerts.js';
 
@@ -43,8 +43,6 @@ export function alertMessage(d: Pick<DueDelivery, 'id' | 'entryName' | 'personId
 export const SIGNATURE_HEADER = 'X-Faceidx-Signature';
 /** Unix time in seconds when the request was signed (every attempt is signed anew). */
 export const TIMESTAMP_HEADER = 'X-Faceidx-Timestamp';
-/** How far a receiver should accept a timestamp from its own clock (README's receiver check). */
-export const SIGNATURE_TOLERANCE_S = 300;
 
 /**
  * `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` (the exact body bytes), as Stripe- and
@@ -59,18 +57,6 @@ export function signBody(body: string, secret: string, timestamp: number): strin
 export function signatureHeaders(body: string, secret: string, nowMs = Date.now()): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000);
   return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signBody(body, secret, timestamp) };
-}
-
-/**
- * The receiver's check (the README shows the same in a few lines): the timestamp is within
- * `toleranceS` of the receiver's clock and the signature matches, compared in constant time.
- */
-export function verifySignature(body: string, secret: string, timestampHeader: string | undefined, signatureHeader: string | undefined, nowMs = Date.now(), toleranceS = SIGNATURE_TOLERANCE_S): boolean {
-  const t = Number(timestampHeader);
-  if (!timestampHeader || !/^\d+$/.test(timestampHeader) || Math.abs(nowMs / 1000 - t) > toleranceS) return false;
-  const expected = Buffer.from(signBody(body, secret, t));
-  const got = Buffer.from(signatureHeader ?? '');
-  return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
 export interface RetryPolicy {
