@@ -219,3 +219,20 @@ test('issue 21: plain http:// webhooks only to loopback, unless alerts.webhook.a
   for (const ok of ['https://hooks.example.org/x', 'http://127.0.0.1:8080/x', 'http://localhost/x', 'http://[::1]:9/x']) assert.equal(hook(ok).alerts.webhook.url, ok);
   assert.equal(hook('http://10.0.0.5/x', '    allowPlainHttp: true\n').alerts.webhook.allowPlainHttp, true);
 });
+
+test('issue 21: config check --json shows no password, secret or header value', async () => {
+  const file = write('secrets.yaml', `${minimal('  - {id: gate, url: "rtsp://admin:${GATE_PW}@cam/s?token=tok3n"}\n')}alerts:\n  webhook:\n    url: https://hooks.example.org/x\n    secret: hmac-s3cret\n    headers:\n      Authorization: Bearer hdr-t0ken\n  mqtt:\n    url: mqtt://user:mqtt-pw@127.0.0.1:1883\n`);
+  const prev = process.env['GATE_PW'];
+  process.env['GATE_PW'] = 'gate-pw-123';
+  try {
+    const r = await cli('config', 'check', '--json', file);
+    assert.equal(r.code, 0, r.stderr);
+    for (const secret of ['gate-pw-123', 'tok3n', 'hmac-s3cret', 'hdr-t0ken', 'mqtt-pw']) assert.ok(!r.stdout.includes(secret), `${secret} in ${r.stdout}`);
+    const shown = JSON.parse(r.stdout) as { cameras: Array<{ url: string }>; alerts: { webhook: { headers: Record<string, string> } } };
+    assert.equal(shown.cameras[1]!.url, 'rtsp://admin:***@cam/s?token=***');
+    assert.deepEqual(shown.alerts.webhook.headers, { Authorization: '***' });
+  } finally {
+    if (prev === undefined) delete process.env['GATE_PW'];
+    else process.env['GATE_PW'] = prev;
+  }
+});
