@@ -43,7 +43,7 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
     feeds: (status?.feeds ?? []).map((f) => {
       const c = db.byCamera?.get(f.cameraId);
       // status.json is written redacted; redacted again here for files an older faceidx wrote.
-      const shown = { ...f, url: redactUrl(f.url), ...(f.lastError !== undefined ? { lastError: redactText(f.lastError) } : {}) };
+      const shown = { ...f, url: redactUrl(f.url), ...(typeof f.lastError === 'string' ? { lastError: redactText(f.lastError) } : {}) };
       return { ...shown, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0, timeSource: db.timeSources?.get(f.cameraId) ?? null };
     }),
     frames: running ? status!.frames : null,
