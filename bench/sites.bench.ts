@@ -40,7 +40,7 @@ function rows(site: string, from: number, descriptors: Float32Array[], now: numb
     const local = from + i;
     return {
       localId: local, cameraId: `${site}-cam`, ts: now + local, framePos: local, faceIdx: 0, x: 1, y: 1, w: 90, h: 90, score: 0.9, quality: 60, clusterable: 1,
-      descriptor: encodeDescriptor(d), thumbnail: THUMB, createdAt: now, trackLocalId: Math.floor(local / TRACK) + 1, source: null, frameIndex: null,
+      descriptor: encodeDescriptor(d), thumbnail: THUMB, createdAt: now, trackLocalId: Math.floor(local / TRACK) + 1, source: null, frameIndex: null, sourceLoop: null,
     };
   });
   const trackIds = [...new Set(faces.map((f) => f.trackLocalId))];

@@ -41,10 +41,22 @@ export function alertMessage(d: Pick<DueDelivery, 'id' | 'entryName' | 'personId
 }
 
 export const SIGNATURE_HEADER = 'X-Faceidx-Signature';
+/** Unix time in seconds when the request was signed (every attempt is signed anew). */
+export const TIMESTAMP_HEADER = 'X-Faceidx-Timestamp';
 
-/** `sha256=<hex HMAC-SHA256 of the exact body bytes>`, as GitHub-style receivers verify it. */
-export function signBody(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+/**
+ * `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` (the exact body bytes), as Stripe- and
+ * Slack-style receivers verify it: a captured request stops verifying once its timestamp is
+ * older than the receiver's tolerance.
+ */
+export function signBody(body: string, secret: string, timestamp: number): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`, 'utf8').update(body, 'utf8').digest('hex')}`;
+}
+
+/** The two signature headers for `body` sent at `nowMs`. */
+export function signatureHeaders(body: string, secret: string, nowMs = Date.now()): Record<string, string> {
+  const timestamp = Math.floor(nowMs / 1000);
+  return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signBody(body, secret, timestamp) };
 }
 
 export interface RetryPolicy {

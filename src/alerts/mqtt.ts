@@ -8,7 +8,7 @@
  */
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../log/logger.js';
-import { redactUrl } from './webhook.js';
+import { redactUrl } from '../redact.js';
 
 export interface MqttOptions {
   url: string;

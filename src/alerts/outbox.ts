@@ -12,6 +12,7 @@ import type { Logger } from '../log/logger.js';
 import type { AlertChannel, AlertsRepository, DueDelivery } from '../store/alerts.js';
 import { backoffDelay } from '../feed/backoff.js';
 import { nextAttemptAt, type RetryPolicy } from './message.js';
+import { redactText } from '../redact.js';
 
 export interface ChannelWorkerOptions {
   channel: AlertChannel;
@@ -92,7 +93,7 @@ export class ChannelWorker {
           this.streak = 0;
         } catch (err) {
           const attempts = d.attempts + 1;
-          const message = (err as Error).message;
+          const message = redactText((err as Error).message); // stored and logged: never a URL's secret
           const next = nextAttemptAt(attempts, this.now(), this.opts.retry);
           await alerts.markFailed(d.id, channel, message, next);
           const fields = { channel, alert: d.id, attempts, err: message, retryAt: next === null ? null : new Date(next).toISOString() };

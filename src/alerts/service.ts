@@ -18,7 +18,8 @@ import type { AlertChannel, DueDelivery } from '../store/alerts.js';
 import { matchWatchList, type WatchVector } from './match.js';
 import { alertMessage, type RetryPolicy } from './message.js';
 import { ChannelWorker } from './outbox.js';
-import { postWebhook, probeWebhook, redactUrl } from './webhook.js';
+import { postWebhook, probeWebhook } from './webhook.js';
+import { redactUrl } from '../redact.js';
 import { MqttPublisher } from './mqtt.js';
 
 export interface TrackUpdate {
@@ -135,7 +136,7 @@ export class AlertService {
     add('log', async (d) => log.warn({ alert: d.id, watch: d.entryName, person: d.personId, camera: d.cameraId, track: d.trackId, face: d.faceId, time: new Date(d.ts).toISOString(), distance: Number(d.distance.toFixed(4)) }, `ALERT: ${d.entryName} seen on camera ${d.cameraId}`), retryFor(0));
     const { webhook, mqtt } = config;
     if (webhook.url) {
-      const w = { url: webhook.url, secret: webhook.secret, timeoutMs: webhook.timeout };
+      const w = { url: webhook.url, secret: webhook.secret, headers: webhook.headers, timeoutMs: webhook.timeout };
       add('webhook', (d) => postWebhook(JSON.stringify(alertMessage(d)), w), retryFor(webhook.retries));
       void probeWebhook(w).then((why) => {
         if (why) log.warn({ url: redactUrl(w.url), err: why }, 'alert webhook unreachable; alerts wait in the store and are sent when it answers (check alerts.webhook.url)');

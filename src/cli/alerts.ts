@@ -1,6 +1,7 @@
 /** `faceidx alerts [--since T] [--json]`: alerts raised by the watch list, with how each channel's delivery went. */
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
+import { redactText } from '../redact.js';
 import type { AlertRow } from '../store/index.js';
 import { withContext } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, parseIntOption, parseSince, printJson, printNote, printText, tableTime, type ConfigOption } from './output.js';
@@ -23,7 +24,7 @@ export function alertJson(a: AlertRow) {
     distance: Math.round(a.distance * 1e4) / 1e4,
     raised: isoTime(a.createdAt),
     deliveries: Object.fromEntries(
-      a.deliveries.map((d) => [d.channel, { state: d.state, attempts: d.attempts, sent: isoTime(d.sentAt), nextAttempt: d.state === 'pending' ? isoTime(d.nextAttemptAt) : null, lastError: d.lastError }]),
+      a.deliveries.map((d) => [d.channel, { state: d.state, attempts: d.attempts, sent: isoTime(d.sentAt), nextAttempt: d.state === 'pending' ? isoTime(d.nextAttemptAt) : null, lastError: d.lastError === null ? null : redactText(d.lastError) }]),
     ),
   };
 }
@@ -31,7 +32,7 @@ export function alertJson(a: AlertRow) {
 /** "sent", "pending (3 tries: ECONNREFUSED)", "failed (...)". */
 function deliveryText(a: AlertRow): string {
   return a.deliveries
-    .map((d) => `${d.channel} ${d.state}${d.state !== 'sent' && d.attempts > 0 ? ` (${d.attempts} tries${d.lastError ? `: ${d.lastError.slice(0, 60)}` : ''})` : ''}`)
+    .map((d) => `${d.channel} ${d.state}${d.state !== 'sent' && d.attempts > 0 ? ` (${d.attempts} tries${d.lastError ? `: ${redactText(d.lastError).slice(0, 60)}` : ''})` : ''}`)
     .join(', ');
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../config/schema.js';
@@ -18,6 +18,7 @@ import { addEngineOptions, createCliEngine, type EngineCliOptions } from '../fac
 import { loadImage } from '../faces/index.js';
 import { evaluateClustering, evalTable, EVAL_HEADERS } from '../eval/cluster-eval.js';
 import { formatTable, printJson, writeStdout } from './output.js';
+import { ensurePrivateDirSync, writePrivateFileSync } from '../runtime/private-files.js';
 
 interface EvalOptions extends EngineCliOptions {
   json?: boolean;
@@ -66,7 +67,7 @@ function listImages(dir: string): Array<[string, string]> {
  */
 export function cacheFile(opts: Pick<EvalOptions, 'cache'>, dir: string, align: string, detector: Config['detector']): string {
   const base = opts.cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'faceidx', 'eval');
-  mkdirSync(base, { recursive: true });
+  ensurePrivateDirSync(base); // descriptors of faces
   // The resolved settings in the order the key had before detector.model existed, so SSD caches stay valid.
   const r = resolveDetector(detector);
   const ssdKey = { minScore: r.minScore, nmsIou: r.nmsIou, minFaceSize: r.minFaceSize, maxImageSide: r.maxImageSide, padPass: r.padPass, padFactors: r.padFactors, padMirror: r.padMirror };
@@ -90,7 +91,7 @@ async function describe(images: Array<[string, string]>, opts: EvalOptions, dir:
     return `${p}|${st.size}|${st.mtimeMs}`;
   };
   const save = () => {
-    writeFileSync(`${file}.tmp`, JSON.stringify(cache));
+    writePrivateFileSync(`${file}.tmp`, JSON.stringify(cache));
     renameSync(`${file}.tmp`, file);
   };
   // Entries from before the head-turn measure existed are described again.

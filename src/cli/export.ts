@@ -75,7 +75,7 @@ export function registerExportCommand(program: Command, setExit: (code: number) 
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout; with --person: the evidence folder')
     .option('--person <id>', "evidence export of one person into --out <dir>: each sighting's full frame re-read from its source, the face crop, the thumbnail, and manifest.json/manifest.csv (camera, source, sha256, offset, wall time, box, face id, track id)", parsePersonId)
-    .option('--force', 'with --person: write into a folder that exists and is not an evidence export')
+    .option('--force', 'with --person: write into a folder that exists and is not an evidence export (nothing in it is removed or overwritten)')
     .addOption(new Option('--min-faces <n>', 'only people with at least n faces (default: everyone)').argParser(parseIntOption('--min-faces')).default(1));
   addConfigOption(cmd).addHelpText('after', exitCodesHelp([3, 73, 75, 78]));
   cmd.action(async (opts: ExportOptions) => {
@@ -100,7 +100,8 @@ async function evidence(opts: ExportOptions): Promise<number> {
     const person = await resolvePerson(store.people, opts.person!);
     return exportEvidence(store, config, person.id, out, opts.force ?? false);
   });
-  for (const file of r.missing) process.stderr.write(`faceidx: warning: source missing (moved or deleted since indexing): ${file}; its sightings are in the manifest without frames\n`);
+  if (r.changed.length > 0) printNote(`faceidx: kept ${r.changed.length} file(s) of the earlier export that changed since it wrote them: ${r.changed.join(', ')}`);
+  for (const file of r.missing) printNote(`faceidx: warning: source missing (moved or deleted since indexing): ${file}; its sightings are in the manifest without frames`);
   printNote(`${opts.out}: person ${r.manifest.person}, ${r.manifest.sightings.length} sightings, ${r.frames} frames re-read from their sources, ${r.missing.length} source(s) missing; manifest.json and manifest.csv`);
   return ExitCode.OK;
 }

@@ -3,10 +3,11 @@
  * argument parsing (ids, counts, times), and output formatting (tables, JSON, CSV, times).
  * Everything here except `printJson`/`printText` is pure.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
 import { FaceidxError } from '../errors.js';
+import { writePrivateFile } from '../runtime/private-files.js';
+import { csvField } from '../report/csv.js';
 
 export const DEFAULT_CONFIG = '/etc/faceidx/config.yaml';
 
@@ -110,7 +111,7 @@ export interface TableOptions {
 /** A plain-text table: a header row, then rows; columns padded, two spaces apart, no trailing blanks. */
 export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, options: TableOptions = {}): string {
   const right = new Set(options.right ?? []);
-  const clean = (c: string) => c.replace(/[\r\n\t]+/g, ' ');
+  const clean = (c: string) => terminalSafe(c.replace(/[\r\n\t]+/g, ' '));
   const all = [headers, ...rows].map((r) => headers.map((_, i) => clean(r[i] ?? '')));
   const widths = headers.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
   return all
@@ -127,12 +128,7 @@ export function formatTable(headers: readonly string[], rows: ReadonlyArray<read
     .concat('\n');
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote, CR/LF or edge spaces. */
-export function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvField };
 
 export function csvLine(values: ReadonlyArray<string | number | null | undefined>): string {
   return `${values.map(csvField).join(',')}\r\n`;
@@ -158,23 +154,41 @@ export function writeStdout(text: string): void {
   stdoutSink(text);
 }
 
+/**
+ * Characters a terminal acts on instead of showing (C0 controls but tab and newline, DEL, C1,
+ * and the bidirectional overrides that reorder what is shown): a label such as `\e]0;X\a`
+ * would retitle the terminal, move the cursor or hide text.
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text as shown on a terminal: without TERMINAL_UNSAFE characters. */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, '');
+}
+
+/** JSON.stringify escapes C0 controls; the other TERMINAL_UNSAFE characters are written as \u escapes too (the same JSON value). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function printJson(value: unknown): void {
-  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
+  writeStdout(`${jsonText(value)}\n`);
 }
 
 export function printText(text: string): void {
-  writeStdout(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  writeStdout(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /** One note on stderr (hints that must not pollute --json or table output). */
 export function printNote(text: string): void {
-  process.stderr.write(`${text}\n`);
+  process.stderr.write(`${terminalSafe(text)}\n`);
 }
 
-/** Writes an output file (mode 0600: it holds faces); on failure prints why and returns false (exit 73). */
+/** Writes an output file (mode 0600: it holds faces, also when it existed before); on failure prints why and returns false (exit 73). */
 export async function writeOutput(file: string, data: string | Buffer): Promise<boolean> {
   try {
-    await writeFile(file, data, { mode: 0o600 });
+    await writePrivateFile(file, data);
     return true;
   } catch (err) {
     process.stderr.write(`faceidx: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (fix: choose a writable path)\n`);

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
 import { registerConfigCommands } from './config-check.js';
+import { terminalSafe } from './output.js';
 import { registerEmbedCommand } from './embed.js';
 import { registerVerifyCommand } from './verify.js';
 import { registerModelsCommands } from './models.js';
@@ -86,7 +87,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return ExitCode.USAGE;
     }
     if (isFaceidxError(err)) {
-      process.stderr.write(`faceidx: ${err.message}\n`);
+      process.stderr.write(`faceidx: ${terminalSafe(err.message)}\n`);
     } else {
       process.stderr.write(`faceidx: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     }

@@ -34,11 +34,11 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
         'a page per person (best faces, timeline per camera, every sighting with its position in the footage, nearest other people ' +
         'with the exact merge/not commands) and a page per camera. Self-contained: opens from a USB stick, no network. Times are UTC.',
     )
-    .requiredOption('-o, --out <dir>', 'report folder (created; a previous report there is replaced)')
+    .requiredOption('-o, --out <dir>', 'report folder (created; the files an earlier report wrote there are replaced, unless changed since; nothing else is removed)')
     .option('--since <time>', 'only sightings at or after an ISO time or a duration ago (30m, 2h, 7d)')
     .option('--until <time>', 'only sightings at or before an ISO time or a duration ago')
     .option('--camera <id>', 'only sightings on this camera')
-    .option('--force', 'write into a folder that exists and is not a faceidx report');
+    .option('--force', 'write into a folder that exists and is not a faceidx report (nothing in it is removed or overwritten)');
   addConfigOption(cmd).addHelpText('after', exitCodesHelp([3, 75, 78]));
   cmd.action(async (opts: ReportOptions) => {
     const now = Date.now();
@@ -51,6 +51,7 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
     const r = await withContext(config, { readonly: true }, ({ store }) =>
       writeReport(store, { out: resolve(opts.out), force: opts.force ?? false, filter, configPath: config, now }),
     );
+    if (r.changed?.length) printNote(`faceidx: kept ${r.changed.length} file(s) of the earlier report that changed since it wrote them: ${r.changed.join(', ')}`);
     printNote(
       `${opts.out}: ${r.people} people, ${r.pages} pages, ${r.images} images, ${mb(r.bytes)} in all; largest page ${r.largestPage.file} (${mb(r.largestPage.bytes)}). Open ${resolve(opts.out, 'index.html')}`,
     );

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { openConfiguredStore } from '../runtime/store-target.js';
+import { redactText, redactUrl } from '../redact.js';
 import { livePid, readStatus, type DaemonStatus } from '../runtime/status-file.js';
 import { busyTimeoutMs } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, printJson, printText, tableTime, type ConfigOption } from './output.js';
@@ -45,7 +46,9 @@ export function buildReport(pid: number | undefined, status: DaemonStatus | unde
     },
     feeds: (status?.feeds ?? []).map((f) => {
       const c = db.byCamera?.get(f.cameraId);
-      return { ...f, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0, timeSource: db.timeSources?.get(f.cameraId) ?? null };
+      // status.json is written redacted; redacted again here for files an older faceidx wrote.
+      const shown = { ...f, url: redactUrl(f.url), ...(typeof f.lastError === 'string' ? { lastError: redactText(f.lastError) } : {}) };
+      return { ...shown, faces: c?.faces ?? 0, belowGate: c ? c.faces - c.clusterable : 0, timeSource: db.timeSources?.get(f.cameraId) ?? null };
     }),
     frames: running ? status!.frames : null,
     totals: { faces: db.faces, clusterable: db.clusterable, persons: db.persons, lowResolution: db.lowResolution ?? 0, indexSize: status?.indexSize ?? null, provider: status?.provider ?? null },

@@ -1,5 +1,6 @@
 /** `faceidx verify --pairs <pairs.txt> --images <dir>`: LFW's 10-fold verification protocol. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writePrivateFileSync } from '../runtime/private-files.js';
 import type { Command } from 'commander';
 import { ExitCode, FaceidxError } from '../errors.js';
 import { euclidean, lfwImagePath, nearestCentre, parsePairs, tenFold, type LfwPair } from '../eval/lfw.js';
@@ -102,7 +103,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       } finally {
         await engine.close();
       }
-      if (opts.cache) writeFileSync(opts.cache, JSON.stringify({ key, items: Object.fromEntries(desc) }));
+      if (opts.cache) writePrivateFileSync(opts.cache, JSON.stringify({ key, items: Object.fromEntries(desc) })); // descriptors of faces
     }
     const r = scorePairs(pairs, opts.images, desc, align);
     process.stdout.write(

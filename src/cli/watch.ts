@@ -11,6 +11,7 @@ import { FaceEngine } from '../faces/index.js';
 import { cliLogger } from '../faces/cli-support.js';
 import { enrolPhotos } from '../alerts/enrol.js';
 import { openConfiguredStore } from '../runtime/store-target.js';
+import { ensurePrivateDir } from '../runtime/private-files.js';
 import { busyTimeoutMs, runningDaemonPid, withContext } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, parseIntOption, printJson, printNote, printText, tableTime, usage, type ConfigOption } from './output.js';
 
@@ -31,6 +32,8 @@ async function add(name: string, photos: string[], opts: AddOptions): Promise<st
   checkWatchName(name);
   const file = configPath(opts);
   const config = loadConfig(file, { allowMissingEnv: true });
+  // The store may be created here (a watch list before the cameras): private before anything lands in it.
+  await ensurePrivateDir(config.storage.dir);
   const engine = await FaceEngine.create({
     detector: config.detector,
     inference: config.inference,

@@ -83,7 +83,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const problems = substituteEnv(doc, file, lineOf, options.env ?? process.env, options.allowMissingEnv ?? false);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const result = configSchema.safeParse(doc.toJS());
+  const result = configSchema.safeParse(toPlain(doc, file, lineOf));
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => issueToProblems(issue, doc, file, lineOf)));
   }
@@ -95,6 +95,26 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     }
   }
   return deepFreeze(config);
+}
+
+/** YAML aliases (`*name`) may expand to at most this many nodes: a "billion laughs" file is refused, not expanded. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain values; too many aliases is a config problem (exit 78), not a crash. */
+function toPlain(doc: Document, file: string, lineOf: (offset: number | undefined) => number): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) throw err;
+    let first: number | undefined;
+    visit(doc, { Alias: (_k, node) => void (first ??= node.range?.[0]) });
+    throw new ConfigError([{
+      file,
+      line: lineOf(first),
+      path: '',
+      message: `the file has too many aliases (its *references expand past ${MAX_ALIAS_COUNT} nodes, as in a "billion laughs" file): write the values out instead of repeating them through anchors and aliases`,
+    }]);
+  }
 }
 
 /** Replaces `${NAME}` and `${NAME:-default}` inside string values; `$${` stays a literal `${`. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import { centralSchema, clusterSchema, siteId, sitesRules, storagePostgresSchema } from './sites-schema.js';
+import { urlCredentials } from '../redact.js';
 
 const cameraId = z
   .string()
@@ -40,6 +41,9 @@ export const cameraSchema = z.strictObject({
   /** Set false to keep a camera in the file without running it. */
   enabled: z.boolean().default(true),
 });
+
+/** Headers faceidx sets on every webhook request. */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-length', 'host', 'x-faceidx-signature', 'x-faceidx-timestamp']);
 
 export const configSchema = z.strictObject({
   /** This daemon's site (an edge shipping to a central store; `store copy`'s rows): unique per site. */
@@ -311,10 +315,40 @@ export const configSchema = z.strictObject({
       retryMax: duration.default(300_000),
       webhook: z
         .strictObject({
-          /** POST every alert here as JSON (http:// or https://); unset: no webhook. */
-          url: z.string().regex(/^https?:\/\/[^\s]+$/, 'give an http:// or https:// URL').optional(),
-          /** When set, each request carries X-Faceidx-Signature: sha256=<HMAC-SHA256 of the body with this secret>. */
+          /**
+           * POST every alert here as JSON (https://; http:// only to a loopback host unless
+           * allowPlainHttp); unset: no webhook. No credentials in it (user:password@, ?token=...):
+           * they would show wherever the URL does; use `headers` and `secret`.
+           */
+          url: z
+            .string()
+            .regex(/^https?:\/\/[^\s]+$/, 'give an http:// or https:// URL')
+            .superRefine((url, ctx) => {
+              const creds = urlCredentials(url);
+              if (creds) {
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `holds credentials (${creds}), which would be shown wherever the URL is and which fetch refuses: remove them; send a token with alerts.webhook.headers (e.g. Authorization: "Bearer \${FACEIDX_WEBHOOK_TOKEN}") and sign with alerts.webhook.secret`,
+                });
+              }
+            })
+            .optional(),
+          /**
+           * When set, each request carries X-Faceidx-Timestamp: <unix seconds> and
+           * X-Faceidx-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with this secret>
+           * (README "Watch list and alerts": how a receiver checks it).
+           */
           secret: z.string().min(1).optional(),
+          /** Extra request headers, e.g. Authorization: "Bearer ${TOKEN}" (values are never logged). */
+          headers: z
+            .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is letters, digits and -'), z.string().regex(/^[^\r\n]*$/, 'a header value is one line'))
+            .refine((h) => !Object.keys(h).some((k) => RESERVED_HEADERS.has(k.toLowerCase())), `faceidx sets ${[...RESERVED_HEADERS].join(', ')} itself: remove them from alerts.webhook.headers`)
+            .default({}),
+          /**
+           * Allow http:// (unencrypted) to a host other than loopback: the payload carries face
+           * images, so the default refuses it; say true only on a network you trust.
+           */
+          allowPlainHttp: z.boolean().default(false),
           /** Longest wait for the receiver's answer. */
           timeout: duration.default(5000),
           /** Failed attempts before a delivery is given up (`failed`); `unlimited` retries until delivered. */
@@ -348,6 +382,14 @@ export const configSchema = z.strictObject({
     .prefault({}),
 }).superRefine((cfg, ctx) => {
   sitesRules(cfg, ctx);
+  const hook = cfg.alerts.webhook;
+  if (hook.url && !hook.allowPlainHttp && plainHttpElsewhere(hook.url)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alerts', 'webhook', 'url'],
+      message: 'plain http:// to a host other than this machine would send face images unencrypted: use https://, or set alerts.webhook.allowPlainHttp: true on a network you trust',
+    });
+  }
   const seen = new Map<string, number>();
   cfg.cameras.forEach((cam, i) => {
     const first = seen.get(cam.id);
@@ -362,6 +404,19 @@ export const configSchema = z.strictObject({
     }
   });
 });
+
+/** An http:// URL whose host is not loopback (localhost, 127.0.0.0/8, ::1). */
+export function plainHttpElsewhere(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false; // the URL check reports it
+  }
+  if (u.protocol !== 'http:') return false;
+  const host = u.hostname.toLowerCase();
+  return !(host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]');
+}
 
 /** The validated, defaulted configuration. */
 export type Config = z.output<typeof configSchema>;

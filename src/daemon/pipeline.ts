@@ -24,7 +24,7 @@ export type { StoredTrack, TrackedFace, TrackedFrame } from './tracking.js';
  * marks an image whose faces never link to another image's; a new `run` means the feed
  * restarted, ending its tracks; `source`, `frameIndex` and `timeSource` are its footage time.
  */
-export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos' | 'run' | 'still' | 'source' | 'frameIndex' | 'timeSource'> & { data: Uint8Array };
+export type FrameLike = Pick<Frame, 'cameraId' | 'width' | 'height' | 'ts' | 'pos' | 'run' | 'still' | 'source' | 'frameIndex' | 'timeSource' | 'sourcePos' | 'loop'> & { data: Uint8Array };
 
 /** A face as the pipeline needs it (src/faces FaceResult; the 68 landmarks not needed, the five points optional). */
 export type AnalyzedFace = Omit<FaceResult, 'landmarks' | 'points5'> & Partial<Pick<FaceResult, 'points5'>>;
@@ -165,7 +165,8 @@ export class Pipeline {
       records.push({
         cameraId: frame.cameraId,
         ts: Math.round(frame.ts),
-        framePos: frame.pos,
+        framePos: frame.sourcePos ?? frame.pos, // looping files: the offset in the file, so evidence export finds the frame
+        loop: frame.loop,
         source: frame.source,
         frameIndex: frame.frameIndex,
         faceIdx,

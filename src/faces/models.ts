@@ -100,7 +100,7 @@ function filesIn(dir: string, hash: string, built: boolean): ModelFiles {
 export function buildModels(srcDir: string, dir: string, hash: string): ModelFiles {
   const files = filesIn(dir, hash, true);
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // its parents may be storage.dir, which holds faces
     const ssd = loadWeightMap(srcDir, SOURCE_NETS.detector);
     writeAtomic(files.detector, buildDetectorGraph(ssd));
     const anchors = ssdAnchors(ssd);

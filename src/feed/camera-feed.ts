@@ -14,7 +14,7 @@ import { seekFor } from './ffmpeg-args.js';
 import { startFolderRun } from './folder-source.js';
 import { feedKind } from './kind.js';
 import { FrameQueue } from './queue.js';
-import { redactText, redactUrl } from './redact.js';
+import { redactText, redactUrl } from '../redact.js';
 import type { RunEnd, SourceFrame, SourceRun } from './source.js';
 import type { FeedKind, FeedState, FeedStatus, Frame } from './types.js';
 import { startVideoRun } from './video-source.js';
@@ -80,6 +80,8 @@ export class CameraFeed extends EventEmitter {
   /** Stalled runs since the last frame arrived (compared with opts.giveUpAfter x STALL_BUDGET). */
   private stallsSinceFrame = 0;
   private liveEpochMs = 0;
+  /** Looping files: the pass being read and the feed position at its start. */
+  private pass = { index: 0, startSec: 0 };
 
   constructor(
     private readonly camera: CameraConfig,
@@ -167,13 +169,23 @@ export class CameraFeed extends EventEmitter {
     const run: SourceRun =
       this.kind === 'folder'
         ? startFolderRun(this.camera, { ...(resume !== undefined ? { resumeAfter: resume } : {}), onSkip: (path, reason) => this.onSkip(path, reason) }, sink)
-        : startVideoRun(this.camera, { kind: this.kind, ...(resume !== undefined ? { seekSec: seekFor(resume, this.camera.fps) } : {}), liveEpochMs: this.liveEpochMs, buffers: this.buffers }, sink);
+        : startVideoRun(this.camera, {
+            kind: this.kind,
+            ...(resume !== undefined ? { seekSec: seekFor(resume, this.camera.fps) } : {}),
+            liveEpochMs: this.liveEpochMs,
+            buffers: this.buffers,
+            ...(this.looping ? { pass: { ...this.pass } } : {}),
+          }, sink);
     this.run = run;
     this.armStall();
     void run.ended.then(
       (end) => this.onEnd(run, end),
       (err: unknown) => this.onEnd(run, { kind: 'failed', failure: { code: 'FACEIDX_FEED_INPUT', cause: String((err as Error)?.message ?? err), fix: 'see the log', retry: true } }),
     );
+  }
+
+  private get looping(): boolean {
+    return this.camera.loop && this.kind === 'file';
   }
 
   /** Files and folders resume after the last frame seen (or the daemon's resume point). */
@@ -197,7 +209,7 @@ export class CameraFeed extends EventEmitter {
       this.backoff.reset();
       this.failuresSinceFrame = 0;
       this.stallsSinceFrame = 0;
-      this.log.info({ url: this.url, width: f.width, height: f.height }, 'feed running');
+      if (this.pass.index === 0) this.log.info({ url: this.url, width: f.width, height: f.height }, 'feed running');
     }
     this.setState('running');
     const frame: Frame = { cameraId: this.camera.id, seq: this.counts.framesIn - 1, run: this.runNo, ...f };
@@ -237,6 +249,12 @@ export class CameraFeed extends EventEmitter {
     if (run !== this.run || this.stopping) return;
     clearTimeout(this.stallTimer);
     this.run = undefined;
+    if (end.kind === 'done' && this.looping) {
+      // The next pass at once (not a restart): its frames keep their offset in the file.
+      this.pass = { index: this.pass.index + 1, startSec: this.pass.startSec + (end.passSec ?? 0) };
+      this.launch();
+      return;
+    }
     if (end.kind === 'done') {
       this.log.info({ frames: this.counts.framesIn }, 'feed done');
       this.setState('done');

@@ -6,12 +6,20 @@
  * into exact frames and time them.
  */
 import type { CameraConfig } from '../config/schema.js';
+import { redactUrl } from '../redact.js';
 import type { FeedKind } from './types.js';
 
 export interface DecodeSpec {
+  /** What follows -i: a path or URL, or `pipe:0` when the input comes as `stdin`. */
   input: string;
   inputOptions: string[];
   outputOptions: string[];
+  /**
+   * A list for ffmpeg's concat demuxer, written to its stdin: the URL of a camera with
+   * credentials, which must not appear on ffmpeg's command line (/proc/<pid>/cmdline is
+   * readable by every local user; stdin is not).
+   */
+  stdin?: string;
 }
 
 export interface DecodeOptions {
@@ -20,7 +28,7 @@ export interface DecodeOptions {
   seekSec?: number;
 }
 
-type DecodeCamera = Pick<CameraConfig, 'url' | 'fps' | 'decode' | 'maxWidth' | 'hwaccel' | 'loop' | 'rtspTransport' | 'stallTimeout'>;
+type DecodeCamera = Pick<CameraConfig, 'url' | 'fps' | 'decode' | 'maxWidth' | 'hwaccel' | 'rtspTransport' | 'stallTimeout'>;
 
 /** Socket timeout for network inputs: the stall timeout, at most 10 s, at least 2 s. */
 export function networkTimeoutUs(stallTimeoutMs: number): number {
@@ -51,23 +59,23 @@ export function filterChain(camera: Pick<CameraConfig, 'fps' | 'maxWidth'>): str
   return parts.join(',');
 }
 
-export function inputOptions(camera: DecodeCamera, opts: DecodeOptions): string[] {
+/** The options of a network input's protocol: the RTSP transport and socket timeouts. */
+export function protocolOptions(camera: DecodeCamera, kind: DecodeOptions['kind']): Array<[string, string]> {
+  const timeoutUs = String(networkTimeoutUs(camera.stallTimeout));
+  if (kind === 'rtsp') return [['rtsp_transport', camera.rtspTransport], ['timeout', timeoutUs]];
+  if (kind === 'http') return [['rw_timeout', timeoutUs]];
+  return [];
+}
+
+/** ffmpeg's input options; `withProtocol: false` leaves the protocol's own out (they go into the concat list). */
+export function inputOptions(camera: DecodeCamera, opts: DecodeOptions, withProtocol = true): string[] {
   const out = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
   if (camera.hwaccel) out.push('-hwaccel', camera.hwaccel);
   if (camera.decode === 'keyframes') out.push('-skip_frame', 'nokey');
-  const timeoutUs = String(networkTimeoutUs(camera.stallTimeout));
-  switch (opts.kind) {
-    case 'rtsp':
-      out.push('-rtsp_transport', camera.rtspTransport, '-timeout', timeoutUs);
-      break;
-    case 'http':
-      out.push('-rw_timeout', timeoutUs);
-      break;
-    case 'file':
-      if (camera.loop) out.push('-stream_loop', '-1');
-      if (opts.seekSec !== undefined && opts.seekSec > 0) out.push('-ss', num(opts.seekSec));
-      break;
-  }
+  if (withProtocol) for (const [key, value] of protocolOptions(camera, opts.kind)) out.push(`-${key}`, value);
+  // A looping file is read pass after pass by the feed (camera-feed.ts), not with -stream_loop,
+  // whose timestamps run on past the file's end: each pass's frames keep their offset in the file.
+  if (opts.kind === 'file' && opts.seekSec !== undefined && opts.seekSec > 0) out.push('-ss', num(opts.seekSec));
   return out;
 }
 
@@ -75,7 +83,32 @@ export function outputOptions(camera: Pick<CameraConfig, 'fps' | 'maxWidth'>): s
   return ['-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filterChain(camera), '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo'];
 }
 
+/** Protocols ffmpeg may open for a network camera read through the concat list (no `file`). */
+export const NETWORK_PROTOCOLS = 'pipe,rtsp,rtsps,rtp,srtp,udp,tcp,tls,http,https,httpproxy,crypto';
+
+/** A value as a quoted token of an ffconcat file (single quotes; a quote as '\''; control characters percent-encoded). */
+function concatQuote(value: string): string {
+  return `'${value.replace(/[\x00-\x1f\x7f]/g, (c) => encodeURIComponent(c)).replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * A network input with credentials (user info, or a secret parameter such as ?pwd=): the URL
+ * and its protocol options go into an ffconcat list on stdin; the command line names only
+ * `pipe:0`. ffmpeg opens the URL itself, so RTSP and HTTP (basic and digest auth) work as before.
+ */
+function concatSpec(camera: DecodeCamera, url: string, opts: DecodeOptions): DecodeSpec {
+  const lines = ['ffconcat version 1.0', `file ${concatQuote(url)}`];
+  for (const [key, value] of protocolOptions(camera, opts.kind)) lines.push(`option ${key} ${concatQuote(value)}`);
+  return {
+    input: 'pipe:0',
+    inputOptions: [...inputOptions(camera, opts, false), '-f', 'concat', '-safe', '0', '-protocol_whitelist', NETWORK_PROTOCOLS],
+    outputOptions: outputOptions(camera),
+    stdin: `${lines.join('\n')}\n`,
+  };
+}
+
 export function decodeSpec(camera: DecodeCamera, input: string, opts: DecodeOptions): DecodeSpec {
+  if (opts.kind !== 'file' && redactUrl(input) !== input) return concatSpec(camera, input, opts);
   return { input, inputOptions: inputOptions(camera, opts), outputOptions: outputOptions(camera) };
 }
 

@@ -4,7 +4,7 @@
  * probes a file (ffprobe) and extracts single frames (evidence export).
  */
 import ffmpeg from 'fluent-ffmpeg';
-import type { PassThrough } from 'node:stream';
+import { Readable, type PassThrough } from 'node:stream';
 import type { DecodeSpec } from './ffmpeg-args.js';
 import type { ProbeData } from './footage-time.js';
 
@@ -39,7 +39,9 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
   const stderr: string[] = [];
   let killed = false;
   let out: PassThrough | undefined;
-  const cmd = ffmpeg(spec.input, { stdoutLines: 0 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
+  // A concat list on stdin keeps a camera's credentials off the command line (ffmpeg-args.ts).
+  const input = spec.stdin !== undefined ? Readable.from([spec.stdin]) : spec.input;
+  const cmd = ffmpeg(input, { stdoutLines: 0 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
   cmd.on('stderr', (line: string) => {
     if (!line.includes('Parsed_showinfo')) {
       stderr.push(line);
@@ -99,13 +101,17 @@ export function probeMedia(path: string): Promise<ProbeData> {
 
 /**
  * One frame of a file at `offsetSec` (input seek: the first frame at or after it), through
- * `filter` (e.g. the daemon's scale), as a JPEG or PNG file at `outFile`.
+ * `filter` (e.g. the daemon's scale), as JPEG bytes (the caller writes them where it owns the file).
  */
-export function extractFrame(input: string, offsetSec: number, outFile: string, filter?: string): Promise<void> {
+export function extractFrame(input: string, offsetSec: number, filter?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
     const cmd = ffmpeg(input)
       .inputOptions(['-hide_banner', '-nostdin', '-ss', offsetSec.toFixed(6)])
-      .outputOptions(['-map', '0:v:0', '-frames:v', '1', ...(filter ? ['-vf', filter] : []), '-q:v', '2', '-y']);
-    cmd.on('end', () => resolve()).on('error', (err: Error) => reject(err)).save(outFile);
+      .outputOptions(['-map', '0:v:0', '-frames:v', '1', ...(filter ? ['-vf', filter] : []), '-q:v', '2', '-c:v', 'mjpeg', '-f', 'image2pipe']);
+    cmd.on('error', (err: Error) => reject(err));
+    const out = cmd.pipe() as PassThrough;
+    out.on('data', (c: Buffer) => chunks.push(c));
+    out.on('end', () => (chunks.length > 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`no frame at ${offsetSec.toFixed(3)} s`))));
   });
 }

@@ -16,12 +16,14 @@ export interface MediaFacts {
   creationTime?: number;
   /** Frames per second of the first video stream (avg_frame_rate, else r_frame_rate). */
   frameRate?: number;
+  /** Seconds of the first video stream (else of the container): one pass of a looping file. */
+  durationSec?: number;
 }
 
 /** The subset of ffprobe's JSON read here. */
 export interface ProbeData {
-  format?: { tags?: Record<string, unknown> };
-  streams?: Array<{ codec_type?: string; avg_frame_rate?: string; r_frame_rate?: string }>;
+  format?: { tags?: Record<string, unknown>; duration?: string | number };
+  streams?: Array<{ codec_type?: string; avg_frame_rate?: string; r_frame_rate?: string; duration?: string | number }>;
 }
 
 /** "30000/1001" -> 29.97; undefined for "0/0" and garbage. */
@@ -48,7 +50,9 @@ export function mediaFacts(data: ProbeData): MediaFacts {
   const creationTime = key === undefined ? undefined : parseCreationTime(tags[key]);
   const video = data.streams?.find((s) => s.codec_type === 'video');
   const frameRate = parseRate(video?.avg_frame_rate) ?? parseRate(video?.r_frame_rate);
-  return { ...(creationTime !== undefined ? { creationTime } : {}), ...(frameRate !== undefined ? { frameRate } : {}) };
+  const seconds = (v: string | number | undefined) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
+  const durationSec = seconds(video?.duration) ?? seconds(data.format?.duration);
+  return { ...(creationTime !== undefined ? { creationTime } : {}), ...(frameRate !== undefined ? { frameRate } : {}), ...(durationSec !== undefined ? { durationSec } : {}) };
 }
 
 /** The start of a file's footage: creation_time, else startTime (ISO 8601), else mtime. */

@@ -6,8 +6,8 @@ import type { Frame } from './types.js';
 export type SourceFrame = Omit<Frame, 'cameraId' | 'seq'>;
 
 export type RunEnd =
-  /** A file or folder was read to its end. */
-  | { kind: 'done' }
+  /** A file or folder was read to its end; a looping file says how long the pass lasted (the next pass's times follow on). */
+  | { kind: 'done'; passSec?: number }
   /** The input failed, or a live stream ended. */
   | { kind: 'failed'; failure: Failure }
   /** stop() or the stall watchdog killed it. */

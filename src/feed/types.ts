@@ -24,6 +24,13 @@ export interface Frame {
   source?: string;
   /** Files: the frame's index in the source (offset x the stream's frame rate). */
   frameIndex?: number;
+  /**
+   * Looping files (`loop: true`): the frame's offset within the file, and which pass over the
+   * file it came from (0, 1, 2...); `pos` keeps counting across passes. Absent otherwise (`pos`
+   * is then the offset).
+   */
+  sourcePos?: number;
+  loop?: number;
   /** Which clock `ts` comes from (see footage-time.ts). */
   timeSource?: TimeSource;
   /**

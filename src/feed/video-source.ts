@@ -19,6 +19,8 @@ export interface VideoRunOptions {
   liveEpochMs: number;
   /** The camera's recycled frame buffers (kept across runs); none: a fresh buffer per frame. */
   buffers?: FrameBuffers;
+  /** Looping files: which pass this run is, and where the feed's position stood when it began. */
+  pass?: { index: number; startSec: number };
 }
 
 const missing = (cause: string, retry: boolean): Failure => ({
@@ -45,13 +47,14 @@ async function fileStart(camera: CameraConfig): Promise<FileStart | Failure> {
   // An unreadable container is reported by the decoder run itself; here it only means no tags.
   const facts = await probeMedia(path).then(mediaFacts, (): MediaFacts => ({}));
   const start = fileStartTime(facts, camera.startTime, mtimeMs);
-  return { ms: start.ms, timeSource: start.source, frameRate: facts.frameRate, path: resolve(path) };
+  return { ms: start.ms, timeSource: start.source, frameRate: facts.frameRate, durationSec: facts.durationSec, path: resolve(path) };
 }
 
 interface FileStart {
   ms: number;
   timeSource: TimeSource;
   frameRate: number | undefined;
+  durationSec: number | undefined;
   /** Absolute path (stored with each sighting, for export). */
   path: string;
 }
@@ -77,6 +80,8 @@ interface ExitContext {
   input: string;
   frames: number;
   seekSec: number;
+  /** Looping files: the length of the pass just read. */
+  passSec: number;
 }
 
 /** What an ffmpeg exit (not ours) means: a finished file, a truncated one, an ended stream, a failure. */
@@ -84,10 +89,8 @@ async function interpretExit(exit: DecoderExit, c: ExitContext): Promise<RunEnd>
   if (exit.ok && c.kind === 'file') {
     const truncated = truncatedFile(exit.stderr);
     if (truncated) return { kind: 'failed', failure: truncated };
-    if (!c.camera.loop) {
-      if (c.frames === 0 && c.seekSec === 0) return { kind: 'failed', failure: missing('no decodable video frames in the file', false) };
-      return { kind: 'done' };
-    }
+    if (c.frames === 0 && c.seekSec === 0) return { kind: 'failed', failure: missing('no decodable video frames in the file', false) };
+    return c.camera.loop ? { kind: 'done', passSec: c.passSec } : { kind: 'done' };
   }
   if (exit.ok) {
     return { kind: 'failed', failure: { code: 'FACEIDX_FEED_UNREACHABLE', cause: 'the stream ended', fix: 'check the camera or server', retry: true } };
@@ -114,6 +117,7 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     const buffers = opts.buffers;
     const assembler = new FrameAssembler(buffers ? (size) => buffers.acquire(size) : undefined);
     let count = 0;
+    let lastOffset = 0;
     let textInput = false;
     const emit = (frames: RawFrame[]): void => {
       for (const f of frames) {
@@ -126,9 +130,15 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
           sink.frame({ ...img, pos: (now - opts.liveEpochMs) / 1000, ts: now, timeSource: 'receive' });
           continue;
         }
-        const pos = seekSec + pts;
-        const frameIndex = frameIndexAt(pos, file.frameRate);
-        sink.frame({ ...img, pos, ts: Math.round(file.ms + pos * 1000), timeSource: file.timeSource, source: file.path, ...(frameIndex !== undefined ? { frameIndex } : {}) });
+        const offset = seekSec + pts;
+        const frameIndex = frameIndexAt(offset, file.frameRate);
+        const pos = (opts.pass?.startSec ?? 0) + offset;
+        lastOffset = offset;
+        sink.frame({
+          ...img, pos, ts: Math.round(file.ms + pos * 1000), timeSource: file.timeSource, source: file.path,
+          ...(frameIndex !== undefined ? { frameIndex } : {}),
+          ...(opts.pass ? { sourcePos: offset, loop: opts.pass.index } : {}),
+        });
       }
     };
     const dec = startDecoder(decodeSpec(camera, input, { kind: opts.kind, seekSec }), {
@@ -148,7 +158,9 @@ export function startVideoRun(camera: CameraConfig, opts: VideoRunOptions, sink:
     const exit = await dec.exited;
     if (textInput && !stopped) return { kind: 'failed', failure: { ...NOT_VIDEO, cause: 'not a video: a text file' } };
     if (exit.killed || stopped) return { kind: 'killed' };
-    return interpretExit(exit, { camera, kind: opts.kind, input, frames: count, seekSec });
+    // A pass lasts the video stream's duration (the offset -stream_loop would have added); else up to its last frame.
+    const passSec = file?.durationSec ?? lastOffset + 1 / (file?.frameRate ?? camera.fps);
+    return interpretExit(exit, { camera, kind: opts.kind, input, frames: count, seekSec, passSec });
   })();
   return {
     pause: () => {

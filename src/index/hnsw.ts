@@ -11,11 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { FaceidxError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { ensurePrivateDir, makePrivate, writePrivateFile } from '../runtime/private-files.js';
 import { DIM, validateDescriptor } from './validate.js';
 
 export const INDEX_FILE = 'faces.hnsw';
@@ -72,7 +73,7 @@ export class FaceIndex {
   static async open(opts: FaceIndexOptions): Promise<FaceIndex> {
     const index = new FaceIndex(opts, FaceIndex.empty(opts, opts.capacity ?? 1024));
     if (opts.dir !== null) {
-      await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+      await ensurePrivateDir(opts.dir);
       index.loadProblem = await index.load(opts.dir);
       if (index.loadProblem) opts.log.warn({ problem: index.loadProblem }, 'index file not used; it will be rebuilt from the store');
     }
@@ -186,6 +187,7 @@ export class FaceIndex {
     if (dir === null) return;
     const file = join(dir, INDEX_FILE);
     await this.hnsw.writeIndex(`${file}.tmp`);
+    await makePrivate(`${file}.tmp`); // face vectors: hnswlib creates the file under the umask (0644)
     const meta: IndexMeta = {
       version: 1,
       dim: DIM,
@@ -195,7 +197,7 @@ export class FaceIndex {
       sha256: await sha256(`${file}.tmp`),
       count: this.live.size,
     };
-    await writeFile(join(dir, `${META_FILE}.tmp`), JSON.stringify(meta), { mode: 0o600 });
+    await writePrivateFile(join(dir, `${META_FILE}.tmp`), JSON.stringify(meta));
     await rename(`${file}.tmp`, file);
     await rename(join(dir, `${META_FILE}.tmp`), join(dir, META_FILE));
   }

@@ -3,10 +3,11 @@
  * or differently shaped file is rebuilt from the index instead), saved atomically (temporary
  * file, then rename).
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LiveGraph } from '../cluster/graph.js';
 import type { Logger } from '../log/logger.js';
+import { writePrivateFile } from '../runtime/private-files.js';
 
 export const GRAPH_FILE = 'knn-graph.bin';
 
@@ -25,6 +26,6 @@ export async function loadGraph(dir: string | null, maxDegree: number, log: Logg
 export async function saveGraph(dir: string | null, graph: LiveGraph): Promise<void> {
   if (dir === null) return;
   const file = join(dir, GRAPH_FILE);
-  await writeFile(`${file}.tmp`, graph.serialize(), { mode: 0o600 });
+  await writePrivateFile(`${file}.tmp`, graph.serialize());
   await rename(`${file}.tmp`, file);
 }

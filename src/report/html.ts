@@ -30,16 +30,20 @@ th{background:#eceff1;cursor:default}th.sort{cursor:pointer}td.n{text-align:righ
 code{background:#eee;padding:1px 4px;font-size:12px;word-break:break-all}.muted{color:#777}.pager a{margin-right:8px}
 svg text{font:11px system-ui,sans-serif}`;
 
-const CSP = "default-src 'none'; img-src 'self' data: file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+/**
+ * No inline script may run (escaping is not the only defence): scripts are files of the report
+ * (`'self'`; `file:` for Chromium, which gives a page opened from disk an opaque origin).
+ */
+export const CSP = "default-src 'none'; img-src 'self' data: file:; style-src 'unsafe-inline'; script-src 'self' file:";
 
-/** A whole page; `root` is the way back to the report folder ('' or '../'). */
+/** A whole page; `root` is the way back to the report folder ('' or '../'); `script`: a script file of the report. */
 export function layout(title: string, root: string, body: string, script = '', styles = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
 <title>${esc(title)} - faceidx report</title><style>${CSS}</style>${styles ? `<style>\n${styles}\n</style>` : ''}</head>
 <body><nav><a href="${esc(root)}index.html">Overview</a><a href="${esc(root)}people.html">People</a></nav>
-<main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>
+<main>${body}</main>${script ? `<script src="${esc(root + script)}"></script>` : ''}</body></html>
 `;
 }
 

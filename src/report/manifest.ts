@@ -1,6 +1,8 @@
 /** Pure: the evidence manifest of one person's sightings (JSON and CSV) and what is missing. */
 import { formatOffset } from '../feed/footage-time.js';
 import type { ReportFace } from '../store/report.js';
+import { csvField } from './csv.js';
+import type { WrittenRecord } from './owned.js';
 
 export interface ManifestEntry {
   faceId: number;
@@ -34,6 +36,8 @@ export interface Manifest {
   /** Source files that could not be read: their sightings are listed without frames. */
   missing: string[];
   sightings: ManifestEntry[];
+  /** Every file of the export with its sha256 (the next export into the folder removes exactly these). */
+  written?: WrittenRecord;
 }
 
 export function manifestEntry(f: ReportFace, cam: { kind: string; timeSource: string | null } | undefined, sha256: string | null): ManifestEntry {
@@ -51,17 +55,12 @@ export const MANIFEST_CSV_HEADER = [
   'x', 'y', 'width', 'height', 'crop', 'frame', 'thumbnail', 'note',
 ] as const;
 
-function field(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function manifestCsv(m: Manifest): string {
   const lines = [MANIFEST_CSV_HEADER.join(',')];
   for (const e of m.sightings) {
     lines.push(
       [e.faceId, e.trackId, e.camera, e.source, e.sha256, e.offset, e.offsetText, e.frameIndex, e.wallTime, e.timeSource,
-        e.box.x, e.box.y, e.box.width, e.box.height, e.crop, e.frame, e.thumbnail, e.note].map(field).join(','),
+        e.box.x, e.box.y, e.box.width, e.box.height, e.crop, e.frame, e.thumbnail, e.note].map(csvField).join(','),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -8,6 +8,7 @@
  */
 import { basename } from 'node:path';
 import { formatOffset } from '../feed/footage-time.js';
+import { redactUrl } from '../redact.js';
 import type { ReportCamera, ReportFace, ReportFilter, ReportPerson, ReportSchema } from '../store/report.js';
 import type { Neighbour } from './neighbours.js';
 import { cameraHref, cameraSlug, faceImg, personHref } from './paths.js';
@@ -110,7 +111,7 @@ function summarizeCameras(input: ReportInput): Map<string, CameraSummary> {
   ids.forEach((id, i) => {
     const c = known.get(id);
     const slug = cameraSlug(id, i + 1);
-    out.set(id, { id, slug, href: cameraHref(slug), kind: c?.kind ?? 'unknown', url: c?.url ?? '', timeSource: c?.timeSource ?? null, from: null, to: null, faces: 0, belowGate: 0, people: 0 });
+    out.set(id, { id, slug, href: cameraHref(slug), kind: c?.kind ?? 'unknown', url: redactUrl(c?.url ?? ''), timeSource: c?.timeSource ?? null, from: null, to: null, faces: 0, belowGate: 0, people: 0 });
     people.set(id, new Set());
   });
   for (const f of input.faces) {

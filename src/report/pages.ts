@@ -2,8 +2,7 @@
 import { esc, img, inlineStyles, layout, link, pager, timelineSvg, utc } from './html.js';
 import type { OverviewModel, PersonSummary } from './model.js';
 import type { CameraPageModel, PersonPageModel } from './person-model.js';
-import { cameraHref, personHref } from './paths.js';
-import { PEOPLE_SCRIPT } from './people-script.js';
+import { PEOPLE_SCRIPT_FILE, cameraHref, personHref } from './paths.js';
 
 const name = (p: { id: number; label: string | null }): string => `person ${p.id}${p.label ? ` (${p.label})` : ''}`;
 const idText = (identified: boolean | null): string => (identified === null ? '' : identified ? 'yes' : 'low resolution only');
@@ -42,7 +41,7 @@ export function peopleHtml(rows: readonly PersonSummary[], tracks: boolean, iden
 <table id="people"><thead>${head}</thead><tbody>
 ${body}
 </tbody></table>`;
-  return layout('People', '', html, PEOPLE_SCRIPT);
+  return layout('People', '', html, PEOPLE_SCRIPT_FILE);
 }
 
 export function personHtml(m: PersonPageModel): string {

@@ -6,9 +6,11 @@ export const PAGE_SIZE = 500;
 /** The file that marks a folder as a faceidx report (and lets a later report replace it). */
 export const MARKER_FILE = 'faceidx-report.json';
 
-/** The folders and top-level files a report writes (removed before a report replaces an older one). */
+/** The folders a report writes into (its files are listed in the marker, see owned.ts). */
 export const REPORT_DIRS = ['person', 'camera', 'img'] as const;
-export const REPORT_FILES = ['index.html', 'people.html', MARKER_FILE] as const;
+
+/** The people page's script, a file of its own: the Content-Security-Policy allows no inline script. */
+export const PEOPLE_SCRIPT_FILE = 'people.js';
 
 export function personHref(id: number, page = 1): string {
   return page <= 1 ? `person/${id}.html` : `person/${id}-p${page}.html`;

@@ -1,5 +1,5 @@
 /**
- * The people page's inline script: filter by text (debounced; each row's text read once) and
+ * The people page's script (written as people.js beside the page; no inline script runs): filter by text (debounced; each row's text read once) and
  * camera, sort by a column (first click ascending). No network, no libraries.
  */
 export const PEOPLE_SCRIPT = `

@@ -4,11 +4,8 @@
  * loads them lazily, person pages show them for nearest people); the faces of a person or camera
  * page (at most PAGE_SIZE rows) are inlined as data: URIs. One file per face would make 100,000
  * files for 100,000 faces, which a USB stick's exFAT (128 KB clusters) turns into 13 GB.
- * Files 0600, folders 0700: they hold faces.
+ * Files 0600, folders 0700: they hold faces. What a run may remove there: see owned.ts.
  */
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { FaceidxError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { ReportReader, type ReportFace, type ReportFilter } from '../store/report.js';
@@ -16,7 +13,9 @@ import { indexReport, overviewModel, peopleModel, type FaceRef, type ReportIndex
 import { nearestPeople } from './neighbours.js';
 import { cameraHtml, overviewHtml, peopleHtml, personHtml } from './pages.js';
 import { cameraPageModels, personPageModel } from './person-model.js';
-import { MARKER_FILE, REPORT_DIRS, REPORT_FILES, cameraHref, personHref } from './paths.js';
+import { OwnedFolder, type OwnedLayout } from './owned.js';
+import { MARKER_FILE, PEOPLE_SCRIPT_FILE, REPORT_DIRS, cameraHref, faceImg, personHref } from './paths.js';
+import { PEOPLE_SCRIPT } from './people-script.js';
 
 export interface WriteReportOptions {
   out: string;
@@ -33,40 +32,14 @@ export interface ReportResult {
   /** Bytes of every file written. */
   bytes: number;
   largestPage: { file: string; bytes: number };
+  /** Files an earlier report wrote there that changed since: kept, not removed. */
+  changed?: string[];
 }
 
 /** Faces per person used for candidate merges (their best by quality). */
 const SAMPLE_FACES = 8;
 
-/** What an output folder of ours holds: its marker file, folders and files (removed before a new one is written). */
-export interface OwnedLayout {
-  marker: string;
-  dirs: readonly string[];
-  files: readonly string[];
-  what: string;
-}
-
-export const REPORT_LAYOUT: OwnedLayout = { marker: MARKER_FILE, dirs: REPORT_DIRS, files: REPORT_FILES, what: 'faceidx report' };
-
-/** Empties a previous output of ours, accepts a new or empty folder; refuses anything else unless forced. */
-export async function prepareFolder(out: string, force: boolean, layout: OwnedLayout = REPORT_LAYOUT): Promise<void> {
-  if (existsSync(out)) {
-    if (!statSync(out).isDirectory()) {
-      throw new FaceidxError('FACEIDX_USAGE', `${out} exists and is not a folder`, 'choose another --out folder');
-    }
-    const entries = await readdir(out);
-    if (entries.includes(layout.marker)) {
-      for (const name of [...layout.dirs, ...layout.files]) await rm(join(out, name), { recursive: true, force: true });
-    } else if (entries.length > 0 && !force) {
-      throw new FaceidxError(
-        'FACEIDX_USAGE',
-        `${out} exists, is not empty and is not a ${layout.what} (no ${layout.marker} in it); nothing was written`,
-        'choose a new or empty --out folder, or pass --force to write into it anyway',
-      );
-    }
-  }
-  for (const dir of ['', ...layout.dirs]) await mkdir(join(out, dir), { recursive: true, mode: 0o700 });
-}
+export const REPORT_LAYOUT: OwnedLayout = { marker: MARKER_FILE, kind: 'report', dirs: REPORT_DIRS, what: 'faceidx report' };
 
 async function sampleDescriptors(reader: ReportReader, ix: ReportIndex): Promise<Map<number, Float32Array[]>> {
   const picks = new Map<number, ReportFace[]>();
@@ -84,7 +57,7 @@ class Output {
   readonly images = new Set<number>();
 
   constructor(
-    private readonly out: string,
+    readonly folder: OwnedFolder,
     private readonly reader: ReportReader,
   ) {}
 
@@ -101,7 +74,7 @@ class Output {
   async page(file: string, html: string, faces: ReadonlyArray<FaceRef | null> = []): Promise<void> {
     for (const f of faces) if (f?.img) this.images.add(f.faceId);
     const bytes = Buffer.byteLength(html);
-    await writeFile(join(this.out, file), html, { mode: 0o600 });
+    await this.folder.write(file, html);
     this.result.pages++;
     this.result.bytes += bytes;
     if (bytes > this.result.largestPage.bytes) this.result.largestPage = { file, bytes };
@@ -120,7 +93,7 @@ async function writePeoplePages(o: Output, ix: ReportIndex): Promise<void> {
   }
 }
 
-/** Writes the whole report into `opts.out`. */
+/** Writes the whole report into `opts.out` (see OwnedFolder for what it may remove there). */
 export async function writeReport(store: Store, opts: WriteReportOptions): Promise<ReportResult> {
   const filter = opts.filter ?? {};
   const reader = new ReportReader(store.db);
@@ -128,13 +101,25 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
   if (filter.camera !== undefined && !cameras.some((c) => c.id === filter.camera)) {
     throw new FaceidxError('FACEIDX_NOT_FOUND', `no camera ${filter.camera} in the store (cameras: ${cameras.map((c) => c.id).join(', ') || 'none'})`, 'pass a camera id from faceidx status');
   }
-  await prepareFolder(opts.out, opts.force ?? false);
-  const base = { generatedAt: opts.now ?? Date.now(), filter, configPath: opts.configPath, schema: await reader.schema(), cameras, people: await reader.people(), faces: await reader.faces(filter) };
+  const folder = await OwnedFolder.prepare(opts.out, opts.force ?? false, REPORT_LAYOUT);
+  try {
+    const base = { generatedAt: opts.now ?? Date.now(), filter, configPath: opts.configPath, schema: await reader.schema(), cameras, people: await reader.people(), faces: await reader.faces(filter) };
+    const o = await writePages(new Output(folder, reader), reader, base);
+    const marker = { version: 2, generatedAt: new Date(base.generatedAt).toISOString(), filter, ...o.result };
+    await folder.finish(marker);
+    return { ...o.result, changed: folder.changed };
+  } catch (err) {
+    await folder.abandon();
+    throw err;
+  }
+}
+
+async function writePages(o: Output, reader: ReportReader, base: Omit<Parameters<typeof indexReport>[0], 'neighbours'>): Promise<Output> {
   const pre = indexReport({ ...base, neighbours: new Map() });
   const ix = indexReport({ ...base, neighbours: nearestPeople(await sampleDescriptors(reader, pre)) });
-  const o = new Output(opts.out, reader);
   const people = peopleModel(ix);
   await o.page('index.html', overviewHtml(overviewModel(ix)));
+  await o.folder.write(PEOPLE_SCRIPT_FILE, PEOPLE_SCRIPT);
   await o.page('people.html', peopleHtml(people, ix.input.schema.tracks, ix.input.schema.identified), people.map((p) => p.best));
   await writePeoplePages(o, ix);
   for (const cam of ix.cameraById.values()) {
@@ -144,12 +129,10 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
     }
   }
   await reader.eachThumbnail([...o.images], async (id, jpeg) => {
-    await writeFile(join(opts.out, 'img', `${id}.jpg`), jpeg, { mode: 0o600 });
+    await o.folder.write(faceImg(id), jpeg);
     o.result.images++;
     o.result.bytes += jpeg.length;
   });
   o.result.people = people.length;
-  const marker = { faceidx: 'report', version: 1, generatedAt: new Date(base.generatedAt).toISOString(), filter, ...o.result };
-  await writeFile(join(opts.out, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`, { mode: 0o600 });
-  return o.result;
+  return o;
 }

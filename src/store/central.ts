@@ -22,7 +22,7 @@ export interface ShipBatch {
   faces: Array<{
     localId: number; cameraId: string; ts: number; framePos: number; faceIdx: number; x: number; y: number; w: number; h: number;
     score: number; quality: number; clusterable: number; descriptor: Buffer; thumbnail: Buffer | null; createdAt: number;
-    trackLocalId: number | null; source: string | null; frameIndex: number | null;
+    trackLocalId: number | null; source: string | null; frameIndex: number | null; sourceLoop: number | null;
   }>;
 }
 
@@ -60,7 +60,7 @@ export class CentralRepository {
       col(t, 'bestLocalFace'), col(t, 'quality'), col(t, 'descriptor'), col(t, 'identifiable'), col(t, 'closedAt'), col(t, 'endReason'), col(t, 'createdAt'),
       col(f, 'localId'), col(f, 'cameraId'), col(f, 'ts'), col(f, 'framePos'), col(f, 'faceIdx'), col(f, 'x'), col(f, 'y'), col(f, 'w'), col(f, 'h'),
       col(f, 'score'), col(f, 'quality'), col(f, 'clusterable'), col(f, 'descriptor'), col(f, 'thumbnail'), col(f, 'createdAt'),
-      col(f, 'trackLocalId'), col(f, 'source'), col(f, 'frameIndex'),
+      col(f, 'trackLocalId'), col(f, 'source'), col(f, 'frameIndex'), col(f, 'sourceLoop'),
     ];
     const marks = params.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.db.query<{ n: number }>(`SELECT faceidx_ingest(${marks}) AS n`, params);

@@ -36,7 +36,7 @@ const TABLES: TableCopy[] = [
   },
   {
     table: 'faces',
-    columns: ['id', 'camera_id', 'ts', 'frame_pos', 'face_idx', 'x', 'y', 'w', 'h', 'score', 'quality', 'clusterable', 'descriptor', 'thumbnail', 'created_at', 'track_id', 'source', 'frame_index'],
+    columns: ['id', 'camera_id', 'ts', 'frame_pos', 'face_idx', 'x', 'y', 'w', 'h', 'score', 'quality', 'clusterable', 'descriptor', 'thumbnail', 'created_at', 'track_id', 'source', 'frame_index', 'source_loop'],
     site: ['site_id'],
     alias: { local_id: 'id' },
     hasId: true,

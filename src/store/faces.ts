@@ -26,6 +26,8 @@ export interface NewFace extends FaceFields {
   source?: string | undefined;
   /** Files: the frame's index in the source. */
   frameIndex?: number | undefined;
+  /** Looping files: which pass over the file (0, 1, 2...); framePos is then the offset within the file. */
+  loop?: number | undefined;
 }
 
 export interface FaceRow extends FaceFields {
@@ -202,12 +204,12 @@ export class FacesRepository {
 /** Inside a transaction: stores one face; null when it was already stored (same camera, time and position in its frame). */
 export async function insertFaceRow(tx: TxHandle, f: NewFace, now: number): Promise<number | null> {
   const r = await tx.get<{ id: number }>(
-    `INSERT INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id, source, frame_index)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO faces (camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track_id, source, frame_index, source_loop)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
     [
       f.cameraId, f.ts, f.framePos, f.faceIdx, f.box.x, f.box.y, f.box.width, f.box.height,
       f.score, f.quality, f.clusterable ? 1 : 0, encodeDescriptor(f.descriptor), f.thumbnail ?? null, now, f.trackId ?? null,
-      f.source ?? null, f.frameIndex ?? null,
+      f.source ?? null, f.frameIndex ?? null, f.loop ?? null,
     ],
   );
   return r?.id ?? null;

@@ -167,6 +167,10 @@ const FOOTAGE_TIME = `
   ALTER TABLE cameras ADD COLUMN time_source TEXT;
 `;
 
+const LOOPING = `
+  ALTER TABLE faces ADD COLUMN source_loop INTEGER;
+`;
+
 /**
  * Sites. A site's role may only EXECUTE faceidx_ingest (README, "Many sites"): it runs as the
  * owner (SECURITY DEFINER) and writes only rows of a site that role is registered for, so a site
@@ -226,7 +230,7 @@ const SITES = `
     f_local BIGINT[], f_camera TEXT[], f_ts BIGINT[], f_pos DOUBLE PRECISION[], f_idx INTEGER[],
     f_x DOUBLE PRECISION[], f_y DOUBLE PRECISION[], f_w DOUBLE PRECISION[], f_h DOUBLE PRECISION[],
     f_score DOUBLE PRECISION[], f_quality DOUBLE PRECISION[], f_clusterable INTEGER[], f_descriptor BYTEA[], f_thumbnail BYTEA[],
-    f_created_at BIGINT[], f_track BIGINT[], f_source TEXT[], f_frame_index BIGINT[]
+    f_created_at BIGINT[], f_track BIGINT[], f_source TEXT[], f_frame_index BIGINT[], f_loop INTEGER[]
   ) RETURNS INTEGER LANGUAGE plpgsql SECURITY DEFINER AS $fn$
   DECLARE
     v_now BIGINT := (extract(epoch FROM clock_timestamp()) * 1000)::BIGINT;
@@ -262,12 +266,12 @@ const SITES = `
       closed_at = excluded.closed_at, end_reason = excluded.end_reason, updated_at = excluded.updated_at;
     WITH added AS (
       INSERT INTO faces (site_id, local_id, camera_id, ts, frame_pos, face_idx, x, y, w, h, score, quality, clusterable,
-                         descriptor, thumbnail, created_at, track_id, source, frame_index)
+                         descriptor, thumbnail, created_at, track_id, source, frame_index, source_loop)
         SELECT p_site, u.local, u.camera, u.ts, u.pos, u.idx, u.x, u.y, u.w, u.h, u.score, u.quality, u.clusterable,
-               u.descriptor, u.thumbnail, u.created_at, t.id, u.source, u.frame_index
+               u.descriptor, u.thumbnail, u.created_at, t.id, u.source, u.frame_index, u.loop
         FROM unnest(f_local, f_camera, f_ts, f_pos, f_idx, f_x, f_y, f_w, f_h, f_score, f_quality, f_clusterable,
-                    f_descriptor, f_thumbnail, f_created_at, f_track, f_source, f_frame_index)
-          AS u(local, camera, ts, pos, idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track, source, frame_index)
+                    f_descriptor, f_thumbnail, f_created_at, f_track, f_source, f_frame_index, f_loop)
+          AS u(local, camera, ts, pos, idx, x, y, w, h, score, quality, clusterable, descriptor, thumbnail, created_at, track, source, frame_index, loop)
         LEFT JOIN tracks t ON t.site_id = p_site AND t.local_id = u.track
         ORDER BY u.local
       ON CONFLICT DO NOTHING
@@ -293,5 +297,6 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<number, string>> = {
   3: TRACKS,
   4: WATCH,
   5: FOOTAGE_TIME,
+  6: LOOPING,
   7: SITES,
 };

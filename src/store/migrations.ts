@@ -184,6 +184,13 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'looping files: which pass over the file a sighting came from (frame_pos is its offset within the file)',
+    sql: `
+      ALTER TABLE faces ADD COLUMN source_loop INTEGER;  -- cameras with loop: true: 0, 1, 2... (NULL otherwise)
+    `,
+  },
+  {
     version: 7,
     name: 'sites: a central PostgreSQL store fed by edge daemons',
     // SQLite is an edge's spool: faces ship by id, tracks by the time of their last change.

@@ -17,7 +17,8 @@ export class SpoolReader {
   async facesAfter(afterId: number, limit: number): Promise<ShipFace[]> {
     return this.db.all<ShipFace>(
       `SELECT id AS "localId", camera_id AS "cameraId", ts, frame_pos AS "framePos", face_idx AS "faceIdx", x, y, w, h, score, quality,
-              clusterable, descriptor, thumbnail, created_at AS "createdAt", track_id AS "trackLocalId", source, frame_index AS "frameIndex"
+              clusterable, descriptor, thumbnail, created_at AS "createdAt", track_id AS "trackLocalId", source, frame_index AS "frameIndex",
+              source_loop AS "sourceLoop"
        FROM faces WHERE id > ? ORDER BY id LIMIT ?`,
       [afterId, limit],
     );

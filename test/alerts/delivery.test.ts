@@ -89,7 +89,7 @@ test('a matching track raises one alert, delivered signed to the webhook, over M
   await store.watch.add('alice', [{ descriptor: ALICE, source: 'alice.jpg', box: { x: 0, y: 0, width: 10, height: 10 } }]);
   await store.watch.add('bob', [{ descriptor: BOB, source: 'bob.jpg', box: { x: 0, y: 0, width: 10, height: 10 } }]);
   const { log, lines } = capture();
-  const config = alertsConfig({ threshold: 0.5, webhook: { url: receiver.url, secret: 's3cret' }, mqtt: { url: broker.url, topic: 'site/alerts' } });
+  const config = alertsConfig({ threshold: 0.5, webhook: { url: receiver.url, secret: 's3cret', headers: { Authorization: 'Bearer tok-123' } }, mqtt: { url: broker.url, topic: 'site/alerts' } });
   const service = await AlertService.start({ store, config, log });
   cleanups.push(() => service.stop());
   assert.deepEqual(service.channels.sort(), ['log', 'mqtt', 'webhook']);
@@ -118,8 +118,11 @@ test('a matching track raises one alert, delivered signed to the webhook, over M
   assert.equal(body.time, '2026-11-20T14:00:05.250Z');
   assert.ok(Math.abs(body.distance - 0.3) < 1e-3, `distance ${body.distance}`);
   assert.deepEqual(Buffer.from(body.image, 'base64'), JPEG);
-  const expected = `sha256=${createHmac('sha256', 's3cret').update(req.body).digest('hex')}`;
-  assert.equal(req.headers['x-faceidx-signature'], expected);
+  const t = String(req.headers['x-faceidx-timestamp']);
+  assert.ok(Math.abs(Number(t) - Date.now() / 1000) < 60, `timestamp ${t}`);
+  const expected = `sha256=${createHmac('sha256', 's3cret').update(`${t}.${req.body}`).digest('hex')}`;
+  assert.equal(req.headers['x-faceidx-signature'], expected, 'HMAC of "<timestamp>.<body>"');
+  assert.equal(req.headers['authorization'], 'Bearer tok-123', 'alerts.webhook.headers are sent');
   assert.deepEqual(sub.messages.map((m) => JSON.parse(m).camera).sort(), ['gate', 'lobby']);
   const logged = lines().split('\n').filter((l) => l.includes('ALERT: alice'));
   assert.equal(logged.length, 2);

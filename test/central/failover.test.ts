@@ -24,7 +24,7 @@ function batch(faces: Float32Array[], from: number, track?: number): ShipBatch {
     }],
     faces: faces.map((d, i) => ({
       localId: from + i, cameraId: 'hall', ts: 1_000_000 + (from + i) * 1000, framePos: from + i, faceIdx: 0, x: 1, y: 1, w: 80, h: 80,
-      score: 0.9, quality: 60, clusterable: 1, descriptor: encodeDescriptor(d), thumbnail: null, createdAt: Date.now(), trackLocalId: track ?? null, source: null, frameIndex: null,
+      score: 0.9, quality: 60, clusterable: 1, descriptor: encodeDescriptor(d), thumbnail: null, createdAt: Date.now(), trackLocalId: track ?? null, source: null, frameIndex: null, sourceLoop: null,
     })),
   };
 }

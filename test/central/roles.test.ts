@@ -31,7 +31,7 @@ test("the README's roles: a site ships its own faces and reads nothing, a reader
   server.psql(roles!, 'faceidx');
 
   const site = await PostgresDatabase.open(as('site_station'), { migrate: false, schemaCheck: false });
-  const face = { localId: 1, cameraId: 'station-entrance', ts: 1, framePos: 0, faceIdx: 0, x: 0, y: 0, w: 9, h: 9, score: 1, quality: 1, clusterable: 1, descriptor: encodeDescriptor(new Float32Array(128)), thumbnail: null, createdAt: 1, trackLocalId: null, source: null, frameIndex: null };
+  const face = { localId: 1, cameraId: 'station-entrance', ts: 1, framePos: 0, faceIdx: 0, x: 0, y: 0, w: 9, h: 9, score: 1, quality: 1, clusterable: 1, descriptor: encodeDescriptor(new Float32Array(128)), thumbnail: null, createdAt: 1, trackLocalId: null, source: null, frameIndex: null, sourceLoop: null };
   const camera = { id: 'station-entrance', url: 'rtsp://x', kind: 'rtsp', timeSource: null, lastFrameAt: null };
   assert.equal(await new CentralRepository(site).ingest('station', { cameras: [camera], tracks: [], faces: [face] }), 1);
   await assert.rejects(site.query('SELECT count(*) FROM faces'), (err: unknown) => isFaceidxError(err, 'FACEIDX_DB_DENIED'));

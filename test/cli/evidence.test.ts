@@ -1,7 +1,7 @@
 /** `faceidx export --person`: image-folder sightings re-read from the image, live sightings noted, bad usage. */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -68,4 +68,58 @@ test('--person without --out, an unknown person, and a folder that is not an exp
   const notOurs = await cli('export', '--person', String(person), '--out', join(root, 'imgs'), '--config', config);
   assert.equal(notOurs.code, 2);
   assert.match(notOurs.stderr, /not a faceidx evidence export.*--force/);
+});
+
+test('issue 21: a manifest.json holding {} is not an export: nothing in the folder is removed, with or without --force', async () => {
+  const d = join(root, 'not-an-export');
+  mkdirSync(join(d, 'thumbnails'), { recursive: true });
+  writeFileSync(join(d, 'manifest.json'), '{}\n');
+  writeFileSync(join(d, 'thumbnails', 'icon.png'), 'x\n');
+  for (const force of [[], ['--force']]) {
+    const r = await cli('export', '--person', String(person), '--out', d, '--config', config, ...force);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /manifest\.json that does not list what faceidx wrote/);
+  }
+  assert.equal(readFileSync(join(d, 'thumbnails', 'icon.png'), 'utf8'), 'x\n');
+  assert.equal(readFileSync(join(d, 'manifest.json'), 'utf8'), '{}\n');
+});
+
+test('issue 21: a second export removes only what the first wrote; every file 0600 in 0700 folders', async () => {
+  const d = join(root, 'again');
+  mkdirSync(join(d, 'frames'), { recursive: true, mode: 0o755 });
+  writeFileSync(join(d, 'frames', 'mine.jpg'), 'x');
+  writeFileSync(join(d, 'notes.txt'), 'mine');
+  assert.equal((await cli('export', '--person', String(person), '--out', d, '--config', config, '--force')).code, 0);
+  const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as Manifest;
+  assert.deepEqual(m.written!.files.map((f) => f.path).sort(), ['crops/face-1.jpg', 'frames/face-1.jpg', 'manifest.csv', 'thumbnails/face-1.jpg', 'thumbnails/face-2.jpg']);
+  for (const f of m.written!.files) {
+    assert.equal(statSync(join(d, f.path)).mode & 0o777, 0o600, f.path);
+    assert.equal(createHash('sha256').update(readFileSync(join(d, f.path))).digest('hex'), f.sha256);
+  }
+  for (const dir of ['crops', 'thumbnails']) assert.equal(statSync(join(d, dir)).mode & 0o777, 0o700, dir);
+  const r = await cli('export', '--person', String(person), '--out', d, '--config', config);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(join(d, 'frames')).sort(), ['face-1.jpg', 'mine.jpg']);
+  assert.equal(readFileSync(join(d, 'notes.txt'), 'utf8'), 'mine');
+});
+
+test('issue 21: after report --force, the next report leaves the user\'s files in img/, person/, camera/', async () => {
+  const d = join(root, 'report');
+  for (const sub of ['img', 'person', 'camera']) {
+    mkdirSync(join(d, sub), { recursive: true });
+    writeFileSync(join(d, sub, 'holiday.jpg'), `x ${sub}\n`);
+  }
+  const first = await cli('report', '--out', d, '--force', '--config', config);
+  assert.equal(first.code, 0, first.stderr);
+  const second = await cli('report', '--out', d, '--config', config);
+  assert.equal(second.code, 0, second.stderr);
+  for (const sub of ['img', 'person', 'camera']) assert.equal(readFileSync(join(d, sub, 'holiday.jpg'), 'utf8'), `x ${sub}\n`);
+  assert.ok(existsSync(join(d, 'people.js')) && existsSync(join(d, 'index.html')));
+  const pages = readdirSync(join(d, 'person')).filter((f) => f !== 'holiday.jpg');
+  assert.ok(pages.length > 0);
+  writeFileSync(join(d, 'person', pages[0]!), 'edited');
+  const third = await cli('report', '--out', d, '--config', config);
+  assert.equal(third.code, 2, 'a page changed since the last report is neither removed nor overwritten');
+  assert.match(third.stderr, /not a file this faceidx wrote there \(or it changed since\); it was not overwritten/);
+  assert.equal(readFileSync(join(d, 'person', pages[0]!), 'utf8'), 'edited');
 });

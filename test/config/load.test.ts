@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, parseConfig, ConfigError, formatProblem } from '../../src/config/load.js';
 import { parseDuration } from '../../src/config/duration.js';
+import { cli } from '../cli/fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faceidx-config-'));
 const storage = join(dir, 'store');
@@ -180,4 +181,58 @@ test('the example config documents a valid file', () => {
     checkStorage: false,
   });
   assert.equal(cfg.cameras.length, 3);
+});
+
+test('issue 21: a "billion laughs" file is exit 78 with a line saying it has too many aliases, not a crash', async () => {
+  const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (const [i, n] of ['b', 'c', 'd', 'e', 'f', 'g', 'h'].entries()) laughs.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`);
+  const file = write('laughs.yaml', `${laughs.join('\n')}\n${minimal()}`);
+  const [p] = problems(() => loadConfig(file));
+  assert.equal(p!.line, 2);
+  assert.match(p!.message, /too many aliases/);
+  const r = await cli('config', 'check', file);
+  assert.equal(r.code, 78, r.stderr);
+  assert.match(r.stderr, /laughs\.yaml:2: the file has too many aliases/);
+  assert.ok(!/at \w+ \(/.test(r.stderr), 'no stack trace');
+  // A few aliases are fine.
+  const few = parseConfig(minimal('  - {id: door, url: /d.mp4, fps: &f 3}\n  - {id: gate, url: /g.mp4, fps: *f}\n'), 'ok.yaml', { checkStorage: false });
+  assert.deepEqual(few.cameras.map((c) => c.fps), [2, 3, 3]);
+});
+
+test('issue 21: a webhook URL with credentials is refused (exit 78) saying where the token goes instead; the URL is not echoed', async () => {
+  for (const url of ['https://bob:hunter2hunter@hooks.example.org/x', 'https://hooks.example.org/x?token=hunter2hunter', 'https://hooks.example.org/x?a=1&API_KEY=hunter2hunter']) {
+    const file = write('hook.yaml', `${minimal()}alerts:\n  webhook:\n    url: ${url}\n`);
+    const [p] = problems(() => loadConfig(file));
+    assert.equal(p!.path, 'alerts.webhook.url');
+    assert.match(p!.message, /holds credentials .*alerts\.webhook\.headers .*alerts\.webhook\.secret/);
+    const r = await cli('config', 'check', file);
+    assert.equal(r.code, 78);
+    assert.ok(!r.stderr.includes('hunter2'), r.stderr);
+  }
+});
+
+test('issue 21: plain http:// webhooks only to loopback, unless alerts.webhook.allowPlainHttp', () => {
+  const hook = (url: string, extra = '') => parseConfig(`${minimal()}alerts:\n  webhook:\n    url: ${url}\n${extra}`, 'h.yaml', { checkStorage: false });
+  const [p] = problems(() => hook('http://hooks.example.org/x'));
+  assert.equal(p!.path, 'alerts.webhook.url');
+  assert.match(p!.message, /unencrypted: use https:\/\/, or set alerts\.webhook\.allowPlainHttp: true/);
+  for (const ok of ['https://hooks.example.org/x', 'http://127.0.0.1:8080/x', 'http://localhost/x', 'http://[::1]:9/x']) assert.equal(hook(ok).alerts.webhook.url, ok);
+  assert.equal(hook('http://10.0.0.5/x', '    allowPlainHttp: true\n').alerts.webhook.allowPlainHttp, true);
+});
+
+test('issue 21: config check --json shows no password, secret or header value', async () => {
+  const file = write('secrets.yaml', `${minimal('  - {id: gate, url: "rtsp://admin:${GATE_PW}@cam/s?token=tok3n"}\n')}alerts:\n  webhook:\n    url: https://hooks.example.org/x\n    secret: hmac-s3cret\n    headers:\n      Authorization: Bearer hdr-t0ken\n  mqtt:\n    url: mqtt://user:mqtt-pw@127.0.0.1:1883\n`);
+  const prev = process.env['GATE_PW'];
+  process.env['GATE_PW'] = 'gate-pw-123';
+  try {
+    const r = await cli('config', 'check', '--json', file);
+    assert.equal(r.code, 0, r.stderr);
+    for (const secret of ['gate-pw-123', 'tok3n', 'hmac-s3cret', 'hdr-t0ken', 'mqtt-pw']) assert.ok(!r.stdout.includes(secret), `${secret} in ${r.stdout}`);
+    const shown = JSON.parse(r.stdout) as { cameras: Array<{ url: string }>; alerts: { webhook: { headers: Record<string, string> } } };
+    assert.equal(shown.cameras[1]!.url, 'rtsp://admin:***@cam/s?token=***');
+    assert.deepEqual(shown.alerts.webhook.headers, { Authorization: '***' });
+  } finally {
+    if (prev === undefined) delete process.env['GATE_PW'];
+    else process.env['GATE_PW'] = prev;
+  }
 });

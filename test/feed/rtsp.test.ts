@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import type { CameraFeed } from '../../src/feed/index.js';
+import { ffmpegChildren, readProcUnprivileged } from '../helpers/proc.js';
 import { publishClip, rtspPorts, startRtspServer, stopChild, type RtspPorts } from '../helpers/rtsp-server.js';
 import { CLASSROOM, camera, childCommands, collect, feed, waitFor } from './helpers.js';
 
@@ -57,6 +58,12 @@ describe('rtsp feed (rtsp-server-perl on loopback)', () => {
     assert.ok(first[1]!.pos > first[0]!.pos);
     assert.equal(f.status().state, 'running');
     assert.equal(f.status().url, `rtsp://viewer:***@127.0.0.1:${clientPort}/cam1`);
+    // issue 21: the password is on no command line an unprivileged user can read (nor in environ).
+    const pids = ffmpegChildren();
+    const lines = pids.map((pid) => readProcUnprivileged(pid, 'cmdline'));
+    for (const l of lines) assert.ok(l !== null && !l.includes('pa55word'), `a command line holds the password: ${l}`);
+    assert.equal(lines.filter((l) => l?.includes('-nostats')).length, 1, `the feed's ffmpeg is among them: ${lines.join(' | ')}`);
+    for (const pid of pids) assert.ok(!(readProcUnprivileged(pid, 'environ') ?? '').includes('pa55word'));
 
     // stop reading: capture goes on, the oldest frames are dropped
     await waitFor(f, (s) => s.drops >= 2, 10_000);

@@ -1,16 +1,12 @@
 /** The report's pure page models and templates: counts, optional tracks/identified, paging, escaping, candidate merges. */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { footagePosition, indexReport, overviewModel, peopleModel, type ReportInput } from '../../src/report/model.js';
 import { meanPairDistance, nearestPeople } from '../../src/report/neighbours.js';
 import { cameraHtml, overviewHtml, peopleHtml, personHtml } from '../../src/report/pages.js';
-import { img, inlineStyles } from '../../src/report/html.js';
-import { cameraSlug, MARKER_FILE } from '../../src/report/paths.js';
+import { CSP, img, inlineStyles } from '../../src/report/html.js';
+import { cameraSlug, PEOPLE_SCRIPT_FILE } from '../../src/report/paths.js';
 import { cameraPageModels, personPageModel } from '../../src/report/person-model.js';
-import { prepareFolder } from '../../src/report/write.js';
 import type { ReportFace } from '../../src/store/report.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
@@ -97,6 +93,20 @@ describe('report page models', () => {
     assert.ok(html[1]!.includes('O&#39;Brien'));
   });
 
+  test('no inline script: the policy allows only the report\'s script files, and every page keeps to it', () => {
+    const scriptSrc = /script-src ([^;]*)/.exec(CSP)?.[1] ?? '';
+    assert.ok(scriptSrc && !scriptSrc.includes("'unsafe-inline'") && !scriptSrc.includes('data:'), CSP);
+    const faces = [face(1, 'hall', T0), face(2, 'door', T0 + 1)];
+    const ix = indexReport(input(faces, { neighbours: new Map([[1, [{ personId: 2, distance: 0.5 }]]]) }));
+    const html = [overviewHtml(overviewModel(ix)), peopleHtml(peopleModel(ix), false, false), personHtml(personPageModel(ix, 1)!), cameraHtml(cameraPageModels(ix, 'hall')[0]!)];
+    for (const page of html) {
+      assert.ok(page.includes(`content="${CSP.replace(/'/g, '&#39;')}"`), 'the page carries the policy');
+      for (const tag of page.match(/<script[^>]*>[^<]*<\/script>/g) ?? []) assert.match(tag, /^<script src="[^":]+"><\/script>$/, 'a script file of the report, with no inline code');
+      assert.ok(!/\son[a-z]+=/i.test(page), 'no inline event handler');
+    }
+    assert.ok(html[1]!.includes(`<script src="${PEOPLE_SCRIPT_FILE}"></script>`), 'the people page loads its script file');
+  });
+
   test('an inlined face is one style rule per page however often it is shown; nothing but base64 JPEG gets into the style', () => {
     const a = { faceId: 7, img: 'data:image/jpeg;base64,QUJD' };
     const evil = { faceId: 8, img: 'data:image/jpeg;base64,x)}body{display:none' };
@@ -123,27 +133,5 @@ describe('candidate merges', () => {
     assert.deepEqual(near.get(1)!.map((n) => n.personId), [2, 3]);
     assert.ok(Math.abs(near.get(1)![0]!.distance - meanPairDistance(samples.get(1)!, samples.get(2)!)) < 1e-9);
     assert.ok(Math.abs(meanPairDistance([v(0, 0)], [v(3, 4)]) - 5) < 1e-9);
-  });
-});
-
-describe('report folder', () => {
-  const root = mkdtempSync(join(tmpdir(), 'faceidx-report-'));
-  after(() => rmSync(root, { recursive: true, force: true }));
-
-  test('a folder with other files is refused unless --force; a previous report is replaced', async () => {
-    const other = join(root, 'other');
-    mkdirSync(other);
-    writeFileSync(join(other, 'notes.txt'), 'mine');
-    await assert.rejects(prepareFolder(other, false), /is not empty and is not a faceidx report.*--force/);
-    await prepareFolder(other, true);
-    assert.deepEqual(readdirSync(other).sort(), ['camera', 'img', 'notes.txt', 'person']);
-    const prev = join(root, 'prev');
-    mkdirSync(join(prev, 'person'), { recursive: true });
-    writeFileSync(join(prev, MARKER_FILE), '{}');
-    writeFileSync(join(prev, 'person', '99.html'), 'old');
-    writeFileSync(join(prev, 'keep.txt'), 'not ours');
-    await prepareFolder(prev, false);
-    assert.deepEqual(readdirSync(join(prev, 'person')), []);
-    assert.deepEqual(readdirSync(prev).sort(), ['camera', 'img', 'keep.txt', 'person']);
   });
 });
