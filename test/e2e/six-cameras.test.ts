@@ -101,7 +101,7 @@ test('two sites and one clusterer on PostgreSQL: the same people as one SQLite d
   const hubDb = await PostgresDatabase.open(url, { migrate: false });
   let local = 0;
   for (const e of edges) local += (await query<{ n: number }>(e.storage, 'SELECT count(*) AS n FROM faces'))[0]!.n;
-  assert.equal(await centralFaces2(hubDb), local, 'every face of both sites arrived');
+  assert.equal(await centralFaces2(hubDb), local, `every face of both sites arrived\n${runs.map((r) => r.output().slice(-3000)).join('\n---\n')}`);
   const dup = await hubDb.get<{ n: number; d: number }>("SELECT count(*) AS n, count(DISTINCT camera_id || '@' || ts || '#' || face_idx) AS d FROM faces");
   assert.equal(dup!.n, dup!.d, 'no face arrived twice');
   await waitFor('every face assigned by the clusterer', async () => (await hubDb.get<{ n: number }>('SELECT count(*) AS n FROM faces f WHERE NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.face_id = f.id)'))!.n === 0, 120_000);
