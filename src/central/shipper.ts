@@ -63,6 +63,24 @@ export class Shipper {
     await run;
   }
 
+  /**
+   * Ships everything stored so far, retrying with the backoff while the central store is
+   * unreachable, until `deadlineMs` (ms since the epoch). Resolves to the faces still waiting
+   * (0: all shipped). A batch run (`run --until-done`) ends with this.
+   */
+  async flushUntil(deadlineMs: number): Promise<number> {
+    for (;;) {
+      try {
+        await this.flush();
+        return this.info.waiting;
+      } catch {
+        const wait = Math.min(this.backoff.next(), deadlineMs - Date.now());
+        if (wait <= 0) return this.info.waiting;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -74,7 +92,7 @@ export class Shipper {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.running.then(() => this.drain(false));
+      this.running = this.running.catch(() => undefined).then(() => this.drain(false));
     }, ms);
     this.timer.unref();
   }
@@ -91,7 +109,9 @@ export class Shipper {
       next = this.failed(err as Error);
       if (throwOnError) throw err;
     } finally {
-      this.info.waiting = await this.opts.local.spool.countAfter(await this.cursor(FACES_CURSOR)).catch(() => this.info.waiting);
+      this.info.waiting = await this.cursor(FACES_CURSOR)
+        .then((c) => this.opts.local.spool.countAfter(c))
+        .catch(() => this.info.waiting);
       if (!throwOnError) this.schedule(next);
     }
   }

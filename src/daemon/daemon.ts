@@ -103,7 +103,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A batch run ends with one full re-cluster, so its people are those of the batch rule
   // (linkage merges of one person's tracks on several cameras included), not the live approximation.
   if (why === 'done') await parts.runner.stopAll().then(() => parts.pipeline.drain()).then(() => parts.pipeline.serialised(() => parts.people.recluster()));
-  await shutdown(parts, why === 'done');
+  const unshipped = await shutdown(parts, why === 'done');
   for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
   publish();
   removePid(config.storage.dir);
@@ -114,7 +114,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   await notifier.flush();
   log.flush?.();
   for (const line of failureSummary(failed, parts.runner.ids().length)) process.stderr.write(`${line}\n`);
-  return failed.length > 0 ? ExitCode.NOINPUT : ExitCode.OK;
+  if (failed.length > 0) return ExitCode.NOINPUT;
+  if (unshipped > 0) {
+    process.stderr.write(`faceidx: ${unshipped} faces are not shipped to the central store (unreachable); they stay in the local store and ship at the next start\n`);
+    return ExitCode.TEMPFAIL;
+  }
+  return ExitCode.OK;
 }
 
 /** Opens every stage in data-flow order. */
@@ -176,20 +181,26 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
 
 /** How long a stop waits for the last faces to ship (a batch run waits until they are shipped or the store is unreachable). */
 const SHIP_AT_STOP_MS = 3000;
+/** A batch run waits this long for an unreachable central store before it gives up (exit 75). */
+export const SHIP_AT_BATCH_END_MS = 10 * 60_000;
 
 /** Stops feeds, finishes the frames in flight, ships what is left (edges), saves the index and closes the store. */
-async function shutdown(p: Parts, batch = false): Promise<void> {
+async function shutdown(p: Parts, batch = false): Promise<number> {
   await p.runner.stopAll();
   await p.pipeline.drain();
   await p.alerts.stop();
+  let unshipped = 0;
   if (p.shipper) {
-    const flushed = p.shipper.flush().then(() => true, (err: Error) => p.log.warn({ err: err.message }, 'faces not shipped yet stay in the local store; they ship at the next start'));
-    await (batch ? flushed : Promise.race([flushed, new Promise((r) => setTimeout(r, SHIP_AT_STOP_MS))]));
+    if (batch) unshipped = await p.shipper.flushUntil(Date.now() + SHIP_AT_BATCH_END_MS);
+    else await Promise.race([p.shipper.flush().catch(() => undefined), new Promise((r) => setTimeout(r, SHIP_AT_STOP_MS))]);
+    const waiting = p.shipper.status().waiting;
+    if (waiting > 0) p.log.warn({ faces: waiting }, 'faces not shipped yet stay in the local store; they ship at the next start');
     await p.shipper.stop();
   }
   await p.people.save();
   await p.engine.close();
   await p.store.close();
+  return unshipped;
 }
 
 async function reload(p: Parts, current: Readonly<Config>, file: string): Promise<Readonly<Config>> {

@@ -79,7 +79,7 @@ test('an edge ships every face once, with its track, thumbnail and best face; th
   assert.equal(s.status().waiting, 12);
   assert.doesNotMatch(JSON.stringify(s.status()), /password/);
   server.start();
-  const hub2 = await central(url);
+  let hub2 = await central(url);
   await s.flush();
   assert.equal(s.status().state, 'ok');
   assert.equal((await hub2.faces.count()).faces, 32);
@@ -88,12 +88,21 @@ test('an edge ships every face once, with its track, thumbnail and best face; th
   await s.flush();
   const dup = await hub2.db.get<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT (site_id, local_id)) AS d FROM faces');
   assert.deepEqual(dup, { n: 32, d: 32 });
+  // A batch run's end: the store is down, then back within the wait: everything ships.
+  server.pause();
+  await edgeWith('gate', 2, local, 16);
+  assert.equal(await s.flushUntil(Date.now() + 300), 4, 'a deadline passed: the faces wait');
+  setTimeout(() => server.start(), 500);
+  assert.equal(await s.flushUntil(Date.now() + 60_000), 0);
+  await hub2.close().catch(() => undefined);
+  hub2 = await central(url);
+  assert.equal((await hub2.faces.count()).faces, 36);
   // The tracks' later changes (closing) arrive too.
   await local.tracks.closeOpen('feed-end');
   await new Promise((r) => setTimeout(r, 30));
   await local.meta.set('central.shipped.trackChange', '0');
   await s.flush();
-  assert.deepEqual((await hub2.tracks.list()).map((t) => [t.faces, t.closed, t.endReason]), [10, 10, 6, 6].map((n) => [n, true, 'feed-end']));
+  assert.deepEqual((await hub2.tracks.list()).map((t) => [t.faces, t.closed, t.endReason]), [10, 10, 6, 6, 2, 2].map((n) => [n, true, 'feed-end']));
   await s.stop();
   await local.close();
   await hub.close().catch(() => undefined);
