@@ -4,12 +4,14 @@
  * together); write commands open it read-write but never create a missing database.
  */
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
 import { DB_FILE, openStore, type Store } from '../store/index.js';
-import { livePid } from '../runtime/status-file.js';
+import { runningDaemonPid } from '../review/change.js';
+import type { ReviewContext } from '../review/actions.js';
 
 export { PID_FILE, parsePidFile } from '../runtime/status-file.js';
 
@@ -59,8 +61,18 @@ export async function withContext<T>(configFile: string, options: ContextOptions
   }
 }
 
-/** The pid of a running daemon for this storage folder (another process than this one), or undefined. */
-export function runningDaemonPid(storageDir: string): number | undefined {
-  const pid = livePid(storageDir);
-  return pid === process.pid ? undefined : pid;
+export { runningDaemonPid };
+
+/** Who runs this command, as the audit log names them: cli:<system user>. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return `cli:uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** The review actions' context for a command (src/review): the open store, acting as this system user. */
+export function reviewOf(ctx: CommandContext): ReviewContext {
+  return { config: ctx.config, store: ctx.store, actor: cliActor() };
 }

@@ -22,6 +22,9 @@ import { registerClusterCommands } from './recluster.js';
 import { registerWatchCommands } from './watch.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerReportCommand } from './report.js';
+import { registerUserCommands } from './user.js';
+import { registerAuditCommands } from './audit.js';
+import { registerTogetherCommands } from './together.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -44,6 +47,9 @@ const COMMANDS: Register[] = [
   registerWatchCommands,
   registerAlertsCommand,
   registerReportCommand,
+  registerTogetherCommands,
+  registerAuditCommands,
+  registerUserCommands,
 ];
 
 export const EXIT_CODES_HELP = `

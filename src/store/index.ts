@@ -12,6 +12,9 @@ import { RequestsRepository } from './requests.js';
 import { TracksRepository } from './tracks.js';
 import { WatchRepository } from './watch.js';
 import { AlertsRepository } from './alerts.js';
+import { UsersRepository } from './users.js';
+import { AuditRepository } from './audit.js';
+import { DeskReader } from './desk.js';
 
 export { Database, DB_FILE } from './db.js';
 export type { TxHandle } from './db.js';
@@ -24,6 +27,10 @@ export * from './requests.js';
 export * from './tracks.js';
 export * from './watch.js';
 export * from './alerts.js';
+export * from './users.js';
+export * from './audit.js';
+export * from './desk.js';
+export { cutMustLinks, reviveMerged } from './review.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -37,6 +44,10 @@ export interface Store {
   tracks: TracksRepository;
   watch: WatchRepository;
   alerts: AlertsRepository;
+  users: UsersRepository;
+  audit: AuditRepository;
+  /** Reads for the review page and the seen-with/route analyses. */
+  desk: DeskReader;
   close(): Promise<void>;
 }
 
@@ -53,6 +64,9 @@ export async function openStore(dir: string, options: OpenOptions = {}): Promise
     tracks: new TracksRepository(db),
     watch: new WatchRepository(db),
     alerts: new AlertsRepository(db),
+    users: new UsersRepository(db),
+    audit: new AuditRepository(db),
+    desk: new DeskReader(db),
     close: () => db.close(),
   };
 }
