@@ -44,7 +44,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (N < 2 || N > 2 ** 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) return false;
   const want = Buffer.from(m[5]!, 'base64');
-  if (want.length < 16 || want.length > 64) return false;
+  if (want.length < SCRYPT.keylen || want.length > 64) return false;
   const got = await derive(password, Buffer.from(m[4]!, 'base64'), N, r, p, want.length);
   return timingSafeEqual(got, want);
 }

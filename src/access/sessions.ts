@@ -42,6 +42,13 @@ export class SessionStore {
 
   /** The live session with this id (its idle clock restarted), or undefined. */
   get(id: string | undefined): Session | undefined {
+    const s = this.peek(id);
+    if (s) s.lastSeen = this.now();
+    return s;
+  }
+
+  /** The live session with this id, without counting as use (an open event stream is not a request). */
+  peek(id: string | undefined): Session | undefined {
     if (!id) return undefined;
     const s = this.sessions.get(id);
     if (!s) return undefined;
@@ -50,7 +57,6 @@ export class SessionStore {
       this.sessions.delete(id);
       return undefined;
     }
-    s.lastSeen = now;
     return s;
   }
 

@@ -25,6 +25,7 @@ import { registerReportCommand } from './report.js';
 import { registerUserCommands } from './user.js';
 import { registerAuditCommands } from './audit.js';
 import { registerTogetherCommands } from './together.js';
+import { registerServeCommand } from './serve.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -50,6 +51,7 @@ const COMMANDS: Register[] = [
   registerTogetherCommands,
   registerAuditCommands,
   registerUserCommands,
+  registerServeCommand,
 ];
 
 export const EXIT_CODES_HELP = `

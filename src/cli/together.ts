@@ -6,8 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { formatOffset } from '../feed/footage-time.js';
-import { cameraSequence, companionsOf, routeOfPerson, type Companion, type Leg } from '../investigate/index.js';
+import { cameraSequence, companionsOf, legPosition, routeOfPerson, type Companion, type Leg } from '../investigate/index.js';
 import type { Store } from '../store/index.js';
 import { withContext } from './context.js';
 import {
@@ -56,13 +55,6 @@ function seenWithText(who: string, windowMs: number, companions: readonly Compan
     c.moments.map((m) => `  person ${c.personId}: ${m.camera} ${tableTime(m.start)} to ${tableTime(m.end)}, ${m.sameFrames} frame${m.sameFrames === 1 ? '' : 's'} together (faces ${m.faceId} and ${m.otherFaceId})`),
   );
   return `${head}\n${table}\nmoments:\n${moments.join('\n')}\n`;
-}
-
-/** Where a leg starts in its footage: the offset in a file, else the frame position. */
-export function legPosition(kind: string | undefined, pos: number): string {
-  if (kind === 'file') return formatOffset(pos);
-  if (kind === 'folder') return `image ${pos}`;
-  return 'live';
 }
 
 export function legJson(l: Leg, kind: string | undefined) {

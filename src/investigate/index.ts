@@ -6,7 +6,7 @@
 import { routeOf, type Leg } from './route.js';
 import { searchRanges, seenWith, type Companion, type Sighting } from './seen-with.js';
 
-export { routeOf, cameraSequence, type Leg, type RouteSighting } from './route.js';
+export { routeOf, cameraSequence, legPosition, type Leg, type RouteSighting } from './route.js';
 export { seenWith, searchRanges, type Companion, type Moment, type Sighting } from './seen-with.js';
 export { visitsOf, type VisitOf, type SightingLike } from './visits.js';
 

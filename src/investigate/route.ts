@@ -4,6 +4,7 @@
  * each with the time since the previous visit ended (negative: the two overlap, e.g. cameras
  * whose views overlap) and whether it moved to another camera.
  */
+import { formatOffset } from '../feed/footage-time.js';
 import { visitsOf, type SightingLike } from './visits.js';
 
 export interface RouteSighting extends SightingLike {
@@ -53,4 +54,11 @@ export function cameraSequence(legs: readonly Leg[]): string[] {
   const out: string[] = [];
   for (const l of legs) if (out[out.length - 1] !== l.camera) out.push(l.camera);
   return out;
+}
+
+/** Where a leg starts in its footage: the offset in a file, the image of a folder, or live. */
+export function legPosition(kind: string | undefined, pos: number): string {
+  if (kind === 'file') return formatOffset(pos);
+  if (kind === 'folder') return `image ${pos}`;
+  return 'live';
 }

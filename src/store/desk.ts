@@ -20,6 +20,8 @@ export interface PeoplePageFilter {
   /** true: only labelled people; false: only unlabelled. */
   labelled?: boolean;
   minFaces?: number;
+  /** Only these people. */
+  ids?: readonly number[];
   sort?: PeopleSort;
   offset?: number;
   limit?: number;
@@ -70,6 +72,25 @@ export interface CameraPersonRow {
   faceId: number | null;
 }
 
+/** An alert as the review page lists it. */
+export interface AlertLine {
+  id: number;
+  entryName: string;
+  cameraId: string;
+  personId: number | null;
+  faceId: number | null;
+  ts: number;
+  distance: number;
+  hasThumbnail: boolean;
+}
+
+type RawAlertLine = Omit<AlertLine, 'hasThumbnail'> & { thumb: number };
+
+const ALERT_LINE = `id, entry_name AS "entryName", camera_id AS "cameraId", person_id AS "personId", face_id AS "faceId", ts, distance,
+  CASE WHEN thumbnail IS NULL THEN 0 ELSE 1 END AS thumb`;
+
+const alertLine = ({ thumb, ...r }: RawAlertLine): AlertLine => ({ ...r, hasThumbnail: thumb === 1 });
+
 const ORDER: Record<PeopleSort, string> = {
   faces: '"faces" DESC, p.id',
   recent: '"lastSeen" DESC, p.id',
@@ -110,6 +131,10 @@ export class DeskReader {
       params.push(`%${f.label.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
     if (f.labelled !== undefined) where.push(f.labelled ? 'l.name IS NOT NULL' : 'l.name IS NULL');
+    if (f.ids !== undefined) {
+      where.push(f.ids.length === 0 ? '1 = 0' : `p.id IN (${marks(f.ids.length)})`);
+      params.push(...f.ids);
+    }
     const having = ['count(*) >= ?'];
     params.push(f.minFaces ?? 1);
     if (f.identified !== undefined) having.push(`max(f.clusterable) = ${f.identified ? 1 : 0}`);
@@ -154,6 +179,23 @@ export class DeskReader {
       ids,
     );
     return new Map(rows.flatMap((r) => (r.faceId === null ? [] : [[r.id, r.faceId] as const])));
+  }
+
+  /** A person's `n` best faces (passed the gate first, then by quality): samples for comparing people. */
+  async sampleFaces(personId: number, n: number, withThumbnail = false): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>(
+      `SELECT f.id FROM faces f JOIN face_person fp ON fp.face_id = f.id WHERE fp.person_id = ? ${withThumbnail ? 'AND f.thumbnail IS NOT NULL' : ''}
+       ORDER BY f.clusterable DESC, f.quality DESC, f.id LIMIT ?`,
+      [personId, n],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Labels of the given people (those without one are absent). */
+  async labels(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.all<{ id: number; name: string }>(`SELECT person_id AS id, name FROM labels WHERE person_id IN (${marks(ids.length)})`, ids);
+    return new Map(rows.map((r) => [r.id, r.name] as const));
   }
 
   /** A page of a person's faces, oldest first, and how many there are. */
@@ -240,21 +282,19 @@ export class DeskReader {
   }
 
   /** Alerts with an id above `afterId`, ascending (live updates). */
-  async alertsAfter(afterId: number, limit = 100): Promise<Array<{ id: number; entryName: string; cameraId: string; personId: number | null; faceId: number | null; ts: number; distance: number }>> {
-    return this.db.all(
-      `SELECT id, entry_name AS "entryName", camera_id AS "cameraId", person_id AS "personId", face_id AS "faceId", ts, distance
-       FROM alerts WHERE id > ? ORDER BY id LIMIT ?`,
+  async alertsAfter(afterId: number, limit = 100): Promise<AlertLine[]> {
+    return this.db.all<RawAlertLine>(
+      `SELECT ${ALERT_LINE} FROM alerts WHERE id > ? ORDER BY id LIMIT ?`,
       [afterId, limit],
-    );
+    ).then((rows) => rows.map(alertLine));
   }
 
   /** Newest alerts first (the watch page). */
-  async recentAlerts(limit: number): Promise<Array<{ id: number; entryName: string; cameraId: string; personId: number | null; faceId: number | null; ts: number; distance: number }>> {
-    return this.db.all(
-      `SELECT id, entry_name AS "entryName", camera_id AS "cameraId", person_id AS "personId", face_id AS "faceId", ts, distance
-       FROM alerts ORDER BY id DESC LIMIT ?`,
+  async recentAlerts(limit: number): Promise<AlertLine[]> {
+    return this.db.all<RawAlertLine>(
+      `SELECT ${ALERT_LINE} FROM alerts ORDER BY id DESC LIMIT ?`,
       [limit],
-    );
+    ).then((rows) => rows.map(alertLine));
   }
 
   async alertThumbnail(id: number): Promise<Buffer | undefined> {
