@@ -14,7 +14,7 @@ import { matchClusters } from '../cluster/identities.js';
 import { FaceidxError } from '../errors.js';
 import { FaceIndex, type FaceVector } from '../index/hnsw.js';
 import type { Logger } from '../log/logger.js';
-import { cutMustLinks, reviveMerged, type Store } from '../store/index.js';
+import { cutMustLinks, removeMustLinks, reviveMerged, type Store } from '../store/index.js';
 import { FaceGraph } from './face-graph.js';
 import { loadGraph, saveGraph } from './graph-file.js';
 import { syncIndex } from './index-sync.js';
@@ -258,11 +258,12 @@ export class PeopleCore {
   }
 
   /**
-   * Undoes a merge: see index.ts. The must-links joining `faces` to the rest of their person are
-   * cut (each side keeps its own), the merged id is active again and takes back those of
-   * `faces` its person still holds. Resolves to that id and how many faces went back.
+   * Undoes a merge: see index.ts. The must-links the merge added (`links`) go, any other
+   * must-link still joining `faces` to the rest of their person is cut (each side keeps its own),
+   * the merged id is active again and takes back those of `faces` its person still holds.
+   * Resolves to that id and how many faces went back.
    */
-  unmerge(kept: number, person: number, faces: readonly number[]): Promise<{ person: number; faces: number }> {
+  unmerge(kept: number, person: number, faces: readonly number[], links: ReadonlyArray<readonly [number, number]> = []): Promise<{ person: number; faces: number }> {
     return this.serial(async () => {
       const holder = await this.activePerson(kept);
       const own = new Set(faces);
@@ -274,6 +275,7 @@ export class PeopleCore {
         throw new FaceidxError('FACEIDX_USAGE', `person ${person} is active again; the merge was already undone`, `see faceidx person ${person}`);
       }
       await this.store.db.transaction(async (tx) => {
+        await removeMustLinks(tx, links);
         await cutMustLinks(tx, own);
         await reviveMerged(tx, person);
       });

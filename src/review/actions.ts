@@ -49,6 +49,12 @@ export async function label(ctx: ReviewContext, person: number, name: string): P
   return { ...r, previous, audit: id };
 }
 
+/** The must-links between faces of `among`, as "a,b" keys. */
+async function mustLinks(ctx: ReviewContext, among: ReadonlySet<number>): Promise<Set<string>> {
+  const all = await ctx.store.constraints.list('must_link');
+  return new Set(all.filter((c) => among.has(c.faceA) && among.has(c.faceB)).map((c) => `${c.faceA},${c.faceB}`));
+}
+
 export interface MergeResult {
   kept: number;
   merged: number;
@@ -62,9 +68,13 @@ export async function merge(ctx: ReviewContext, a: number, b: number): Promise<M
   const rb = await activeId(ctx, b);
   if (ra === rb) throw new FaceidxError('FACEIDX_USAGE', `person ${a} and person ${b} are already one person (${ra})`, 'pick two different people');
   const faces = await ctx.store.people.faceIds(rb);
+  const involved = new Set([...(await ctx.store.people.faceIds(ra)), ...faces]);
   const label = (await ctx.store.people.label(rb)) ?? null;
+  const before = await mustLinks(ctx, involved);
   const { kept } = await changePeople(ctx, { kind: 'merge', args: { a: ra, b: rb } });
-  const id = await audit(ctx, 'merge', `person ${rb} merged into person ${kept}`, { a: ra, b: rb, kept, faces, label });
+  // The links this merge added: an undo removes exactly these (undo.ts).
+  const links = [...(await mustLinks(ctx, involved))].filter((k) => !before.has(k)).map((k) => k.split(',').map(Number) as [number, number]);
+  const id = await audit(ctx, 'merge', `person ${rb} merged into person ${kept}`, { a: ra, b: rb, kept, faces, label, links });
   return { kept, merged: rb, faces: faces.length, audit: id };
 }
 

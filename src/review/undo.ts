@@ -2,7 +2,8 @@
  * Undoing a review action from the audit log. Two kinds can be undone, as the CLI can:
  * - a label: the previous label comes back (refused when the label changed since);
  * - a merge: the merged person's id is active again with the faces it had (those its person
- *   still holds), and the must-links that joined them are cut (PeopleCore.unmerge).
+ *   still holds); the must-links the merge added go, and any later one joining them is cut
+ *   (PeopleCore.unmerge).
  * "Not this person", forget and the watch list are not undone here: forget erased the faces,
  * and the others are undone by acting again (merge back, watch remove/add).
  * The undo is an audit entry of its own; the entry undone is marked with it. An entry is undone once.
@@ -15,7 +16,12 @@ import { changePeople, type ReviewContext } from './change.js';
 export const UNDOABLE = ['label', 'merge'] as const;
 
 const labelDetails = z.object({ person: z.number().int(), label: z.string().nullable(), previous: z.string().nullable() });
-const mergeDetails = z.object({ b: z.number().int(), kept: z.number().int(), faces: z.array(z.number().int()), label: z.string().nullable().optional() });
+const mergeDetails = z.object({
+  b: z.number().int(),
+  kept: z.number().int(),
+  faces: z.array(z.number().int()),
+  links: z.array(z.tuple([z.number().int(), z.number().int()])).default([]),
+});
 
 export interface UndoResult {
   /** The audit entry undone, and the undo's own entry. */
@@ -45,8 +51,8 @@ async function undoLabel(ctx: ReviewContext, id: number, details: unknown): Prom
 async function undoMerge(ctx: ReviewContext, id: number, details: unknown): Promise<string> {
   const d = mergeDetails.safeParse(details);
   if (!d.success || d.data.faces.length === 0) throw unreadable(id);
-  const { b, kept, faces } = d.data;
-  const r = await changePeople(ctx, { kind: 'unmerge', args: { kept, person: b, faces } });
+  const { b, kept, faces, links } = d.data;
+  const r = await changePeople(ctx, { kind: 'unmerge', args: { kept, person: b, faces, links } });
   return `person ${r.person} split off person ${kept} again (${r.faces} faces)`;
 }
 

@@ -29,8 +29,14 @@ const KINDS = {
   },
   forget: { args: z.object({ person: id }), result: z.object({ faceIds: ids }) },
   purge: { args: z.object({ before: z.number().finite() }), result: z.object({ faceIds: ids, retired: ids }) },
-  /** An undone merge: `faces` (the merged person's faces when merged) leave `kept` and are `person` again. */
-  unmerge: { args: z.object({ kept: id, person: id, faces: z.array(id).min(1) }), result: z.object({ person: id, faces: z.number().int() }) },
+  /**
+   * An undone merge: `faces` (the merged person's faces when merged) leave `kept` and are `person`
+   * again; `links`, the must-links the merge added, go.
+   */
+  unmerge: {
+    args: z.object({ kept: id, person: id, faces: z.array(id).min(1), links: z.array(z.tuple([id, id])).default([]) }),
+    result: z.object({ person: id, faces: z.number().int() }),
+  },
 } as const;
 
 type Kinds = typeof KINDS;

@@ -30,7 +30,7 @@ export * from './alerts.js';
 export * from './users.js';
 export * from './audit.js';
 export * from './desk.js';
-export { cutMustLinks, reviveMerged } from './review.js';
+export { cutMustLinks, removeMustLinks, reviveMerged } from './review.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {

@@ -1,7 +1,8 @@
 /**
  * The writes an undone merge needs (the people core's `unmerge`, src/people/core.ts): the
- * must-links that join a set of faces to the rest cut, each side kept linked within itself, and
- * the merged person's id active again. Inside the caller's transaction.
+ * must-links the merge added removed, any other must-link that still joins the merged faces to
+ * the rest cut (each side kept linked within itself), and the merged person's id active again.
+ * Inside the caller's transaction.
  */
 import { UnionFind } from '../cluster/union-find.js';
 import type { TxHandle } from './db.js';
@@ -32,6 +33,16 @@ export async function cutMustLinks(tx: TxHandle, side: ReadonlySet<number>, now 
     }
   }
   return crossing.length;
+}
+
+/** Deletes the given must-links (pairs of face ids, either order); returns how many went. */
+export async function removeMustLinks(tx: TxHandle, pairs: ReadonlyArray<readonly [number, number]>): Promise<number> {
+  let n = 0;
+  for (const [a, b] of pairs) {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    n += (await tx.run("DELETE FROM constraints WHERE kind = 'must_link' AND face_a = ? AND face_b = ?", [lo, hi])).changes;
+  }
+  return n;
 }
 
 /** Makes a retired person id active again (an undone merge); false when it is not retired. */
