@@ -31,7 +31,7 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
     .command('report')
     .description(
       'Write a static HTML report into a folder: an overview (cameras and the footage time each covers), a sortable people page, ' +
-        'a page per person (best faces, timeline per camera, every sighting with its position in the footage, nearest other people ' +
+        'a page per person (best faces, who was seen with them, their route across cameras, timeline per camera, every sighting with its position in the footage, nearest other people ' +
         'with the exact merge/not commands) and a page per camera. Self-contained: opens from a USB stick, no network. Times are UTC.',
     )
     .requiredOption('-o, --out <dir>', 'report folder (created; a previous report there is replaced)')
@@ -48,8 +48,11 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
       ...(opts.camera !== undefined ? { camera: opts.camera } : {}),
     };
     const config = resolve(configPath(opts));
-    const r = await withContext(config, { readonly: true }, ({ store }) =>
-      writeReport(store, { out: resolve(opts.out), force: opts.force ?? false, filter, configPath: config, now }),
+    const r = await withContext(config, { readonly: true }, ({ store, config: cfg }) =>
+      writeReport(store, {
+        out: resolve(opts.out), force: opts.force ?? false, filter, configPath: config, now,
+        seenWithWindowMs: cfg.investigate.seenWithWindow, visitGapMs: cfg.investigate.visitGap,
+      }),
     );
     printNote(
       `${opts.out}: ${r.people} people, ${r.pages} pages, ${r.images} images, ${mb(r.bytes)} in all; largest page ${r.largestPage.file} (${mb(r.largestPage.bytes)}). Open ${resolve(opts.out, 'index.html')}`,

@@ -16,6 +16,7 @@ import { indexReport, overviewModel, peopleModel, type FaceRef, type ReportIndex
 import { nearestPeople } from './neighbours.js';
 import { cameraHtml, overviewHtml, peopleHtml, personHtml } from './pages.js';
 import { cameraPageModels, personPageModel } from './person-model.js';
+import { togetherModels, type TogetherModel } from './together.js';
 import { MARKER_FILE, REPORT_DIRS, REPORT_FILES, cameraHref, personHref } from './paths.js';
 
 export interface WriteReportOptions {
@@ -24,6 +25,10 @@ export interface WriteReportOptions {
   filter?: ReportFilter;
   configPath: string;
   now?: number;
+  /** Seen with: the same camera at most this far apart (default 10 s; investigate.seenWithWindow). */
+  seenWithWindowMs?: number;
+  /** Route: sightings on one camera less than this apart are one visit (default 5 min; investigate.visitGap). */
+  visitGapMs?: number;
 }
 
 export interface ReportResult {
@@ -108,12 +113,13 @@ class Output {
   }
 }
 
-async function writePeoplePages(o: Output, ix: ReportIndex): Promise<void> {
+async function writePeoplePages(o: Output, ix: ReportIndex, together: ReadonlyMap<number, TogetherModel>): Promise<void> {
   for (const id of ix.people.keys()) {
     for (let page = 1, pages = 1; page <= pages; page++) {
       const m = personPageModel(ix, id, page)!;
       pages = m.pages;
       if (page > 1) m.best = [];
+      else m.together = together.get(id);
       await o.inline([...m.best, ...m.sightings]);
       await o.page(personHref(id, page), personHtml(m), m.neighbours.map((n) => n.best));
     }
@@ -136,7 +142,7 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
   const people = peopleModel(ix);
   await o.page('index.html', overviewHtml(overviewModel(ix)));
   await o.page('people.html', peopleHtml(people, ix.input.schema.tracks, ix.input.schema.identified), people.map((p) => p.best));
-  await writePeoplePages(o, ix);
+  await writePeoplePages(o, ix, await togetherModels(ix, opts.seenWithWindowMs ?? 10_000, opts.visitGapMs ?? 300_000));
   for (const cam of ix.cameraById.values()) {
     for (const m of cameraPageModels(ix, cam.id)) {
       await o.inline(m.visits.map((v) => v.best));
