@@ -107,9 +107,12 @@ export function registerUserCommands(program: Command, setExit: (code: number) =
     .addHelpText('after', exitCodesHelp([1, 75, 78]))
     .action(async (name: string, opts: PasswordOptions & { role: Role }) => {
       checkUserName(name);
+      const taken = () => usage(`there is already a user "${name}"`, `change the password with faceidx user passwd ${name}`);
+      // Asked for the password only when the name is free.
+      if (await withUsers(opts, async (store) => (await store.users.get(name)) !== undefined)) throw taken();
       const hash = await hashPassword(await newPassword(opts));
       await withUsers(opts, async (store) => {
-        if ((await store.users.add(name, opts.role, hash)) === null) throw usage(`there is already a user "${name}"`, `change the password with faceidx user passwd ${name}`);
+        if ((await store.users.add(name, opts.role, hash)) === null) throw taken();
       });
       printNote(`user "${name}" added (${opts.role})`);
       setExit(ExitCode.OK);
