@@ -92,10 +92,54 @@ const ALERT_LINE = `id, entry_name AS "entryName", camera_id AS "cameraId", pers
 const alertLine = ({ thumb, ...r }: RawAlertLine): AlertLine => ({ ...r, hasThumbnail: thumb === 1 });
 
 const ORDER: Record<PeopleSort, string> = {
-  faces: '"faces" DESC, p.id',
-  recent: '"lastSeen" DESC, p.id',
+  faces: 's.faces DESC, p.id',
+  recent: 's.last DESC, p.id',
   id: 'p.id',
 };
+
+/**
+ * The FROM and WHERE of the people page: per person, from their faces, the count, first and last
+ * time, whether one passed the gate and (with a camera or time filter) how many match it. Over
+ * every person, the faces are read in the order of the faces_review index (camera, time, gate:
+ * it holds every column needed, so no face row is read; migration 8), each joined to its person;
+ * for a few given people, their faces are looked up instead.
+ */
+function peopleQuery(f: PeoplePageFilter): { sql: string; params: Array<string | number> } {
+  const params: Array<string | number> = [];
+  const seen: string[] = [];
+  if (f.camera !== undefined) {
+    seen.push('f.camera_id = ?');
+    params.push(f.camera);
+  }
+  if (f.since !== undefined) {
+    seen.push('f.ts >= ?');
+    params.push(f.since);
+  }
+  if (f.until !== undefined) {
+    seen.push('f.ts <= ?');
+    params.push(f.until);
+  }
+  const seenColumn = seen.length > 0 ? `, sum(CASE WHEN ${seen.join(' AND ')} THEN 1 ELSE 0 END) AS seen` : '';
+  const few = f.ids !== undefined;
+  const from = few
+    ? `FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE ${f.ids!.length === 0 ? '1 = 0' : `fp.person_id IN (${marks(f.ids!.length)})`}`
+    : 'FROM faces f CROSS JOIN face_person fp WHERE fp.face_id = f.id';
+  if (few) params.push(...f.ids!);
+  const where: string[] = ['p.retired_at IS NULL', 's.faces >= ?'];
+  params.push(f.minFaces ?? 1);
+  if (seen.length > 0) where.push('s.seen > 0');
+  if (f.identified !== undefined) where.push(`s.identified = ${f.identified ? 1 : 0}`);
+  if (f.label !== undefined && f.label.trim() !== '') {
+    where.push("lower(l.name) LIKE ? ESCAPE '\\'");
+    params.push(`%${f.label.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (f.labelled !== undefined) where.push(f.labelled ? 'l.name IS NOT NULL' : 'l.name IS NULL');
+  const sql = `FROM (SELECT fp.person_id AS pid, count(*) AS faces, max(f.clusterable) AS identified, min(f.ts) AS first, max(f.ts) AS last${seenColumn}
+      ${from} GROUP BY fp.person_id) s
+    JOIN people p ON p.id = s.pid LEFT JOIN labels l ON l.person_id = p.id
+    WHERE ${where.join(' AND ')}`;
+  return { sql, params };
+}
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
@@ -108,53 +152,33 @@ export class DeskReader {
 
   /** A page of active people with their counts, cameras and shown face; `total` counts every match. */
   async peoplePage(f: PeoplePageFilter = {}): Promise<{ total: number; people: PersonCard[] }> {
-    const where: string[] = ['p.retired_at IS NULL'];
-    const params: Array<string | number> = [];
-    if (f.camera !== undefined || f.since !== undefined || f.until !== undefined) {
-      const seen: string[] = [];
-      if (f.camera !== undefined) {
-        seen.push('fx.camera_id = ?');
-        params.push(f.camera);
-      }
-      if (f.since !== undefined) {
-        seen.push('fx.ts >= ?');
-        params.push(f.since);
-      }
-      if (f.until !== undefined) {
-        seen.push('fx.ts <= ?');
-        params.push(f.until);
-      }
-      where.push(`EXISTS (SELECT 1 FROM face_person x JOIN faces fx ON fx.id = x.face_id WHERE x.person_id = p.id AND ${seen.join(' AND ')})`);
-    }
-    if (f.label !== undefined && f.label.trim() !== '') {
-      where.push("lower(l.name) LIKE ? ESCAPE '\\'");
-      params.push(`%${f.label.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    if (f.labelled !== undefined) where.push(f.labelled ? 'l.name IS NOT NULL' : 'l.name IS NULL');
-    if (f.ids !== undefined) {
-      where.push(f.ids.length === 0 ? '1 = 0' : `p.id IN (${marks(f.ids.length)})`);
-      params.push(...f.ids);
-    }
-    const having = ['count(*) >= ?'];
-    params.push(f.minFaces ?? 1);
-    if (f.identified !== undefined) having.push(`max(f.clusterable) = ${f.identified ? 1 : 0}`);
-    const base = `FROM people p JOIN face_person fp ON fp.person_id = p.id JOIN faces f ON f.id = fp.face_id
-      LEFT JOIN labels l ON l.person_id = p.id
-      WHERE ${where.join(' AND ')} GROUP BY p.id, l.name HAVING ${having.join(' AND ')}`;
-    const totalRow = await this.db.get<{ n: number }>(`SELECT count(*) AS n FROM (SELECT p.id ${base}) AS matched`, params);
-    const rows = await this.db.all<Omit<PersonCard, 'cameras' | 'identified' | 'faceId'> & { identified: number }>(
-      `SELECT p.id, l.name AS label, count(*) AS faces, count(DISTINCT f.track_id) AS tracks, max(f.clusterable) AS identified,
-              min(f.ts) AS "firstSeen", max(f.ts) AS "lastSeen"
-       ${base} ORDER BY ${ORDER[f.sort ?? 'faces']} LIMIT ? OFFSET ?`,
+    const { sql, params } = peopleQuery(f);
+    const rows = await this.db.all<Omit<PersonCard, 'cameras' | 'identified' | 'faceId' | 'tracks'> & { identified: number; total: number }>(
+      `SELECT p.id, l.name AS label, s.faces, s.identified, s.first AS "firstSeen", s.last AS "lastSeen", count(*) OVER () AS total
+       ${sql} ORDER BY ${ORDER[f.sort ?? 'faces']} LIMIT ? OFFSET ?`,
       [...params, f.limit ?? 60, f.offset ?? 0],
     );
+    // The window count comes with the rows; a page past the end has none, so count apart then.
+    const total = rows[0]?.total ?? (await this.db.get<{ n: number }>(`SELECT count(*) AS n ${sql}`, params))?.n ?? 0;
     const ids = rows.map((r) => r.id);
     const cameras = await this.camerasOf(ids);
     const faces = await this.shownFaces(ids);
+    const tracks = await this.trackCounts(ids);
     return {
-      total: Number(totalRow?.n ?? 0),
-      people: rows.map((r) => ({ ...r, identified: r.identified === 1, cameras: cameras.get(r.id) ?? [], faceId: faces.get(r.id) ?? null })),
+      total: Number(total),
+      people: rows.map(({ total: _t, ...r }) => ({ ...r, tracks: tracks.get(r.id) ?? 0, identified: r.identified === 1, cameras: cameras.get(r.id) ?? [], faceId: faces.get(r.id) ?? null })),
     };
+  }
+
+  /** Face tracks holding each person's faces. */
+  async trackCounts(ids: readonly number[]): Promise<Map<number, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.all<{ id: number; n: number }>(
+      `SELECT fp.person_id AS id, count(DISTINCT f.track_id) AS n FROM face_person fp JOIN faces f ON f.id = fp.face_id
+       WHERE fp.person_id IN (${marks(ids.length)}) GROUP BY fp.person_id`,
+      ids,
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.n)] as const));
   }
 
   /** The cameras each person was seen on, sorted. */

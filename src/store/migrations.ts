@@ -200,6 +200,9 @@ export const MIGRATIONS: readonly Migration[] = [
         undone_by INTEGER                          -- the audit row of the undo, once undone
       );
       CREATE INDEX audit_log_by_time ON audit_log(at);
+      -- The review page's people grid aggregates every face per person: this index holds every
+      -- column it reads (and the id), so the face rows (mostly their thumbnail) are never read.
+      CREATE INDEX faces_review ON faces(camera_id, ts, clusterable);
     `,
   },
 ];

@@ -14,7 +14,7 @@ import { hashPassword } from '../../src/access/passwords.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openStore, type Role, type Store } from '../../src/store/index.js';
 import { buildSite, type Site } from '../../src/web/server.js';
-import { buildFixture, type Fixture } from '../cli/fixture.js';
+import { buildFixture, T0, type Fixture } from '../cli/fixture.js';
 
 let f: Fixture;
 let store: Store;
@@ -207,4 +207,30 @@ test('the log names users but holds no password, session id or CSRF token', asyn
   assert.match(text, /"user":"alice".*logged in/);
   assert.match(text, /login failed/);
   for (const secret of [PASSWORD, 'a wrong password here', a.token, ...a.cookie.split('; ').map((c) => c.split('=')[1]!)]) assert.ok(!text.includes(secret), `secret in the log: ${secret.slice(0, 6)}...`);
+});
+
+test('the people page filters by camera, time range, label, identified, and pages', async () => {
+  const a = await login(site, 'alice');
+  const ids = async (q: string) => {
+    const r = await site.app.inject({ method: 'GET', url: `/people${q}`, headers: { cookie: a.cookie } });
+    assert.equal(r.statusCode, 200, q);
+    return [...r.body.matchAll(/<div class="card" data-person="(\d+)">/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
+  };
+  const { alice, bob, carol, eve } = f.ids;
+  const sorted = (...xs: number[]) => xs.sort((x, y) => x - y);
+  assert.deepEqual(await ids('?all=1'), sorted(alice, bob, carol, eve));
+  assert.deepEqual(await ids(''), sorted(alice, bob, eve), 'carol has fewer faces than clustering.minFaces');
+  assert.deepEqual(await ids('?camera=door'), sorted(alice, bob));
+  const hour = (h: number) => new Date(T0 + h * 3_600_000).toISOString().slice(0, 16);
+  assert.deepEqual(await ids(`?all=1&since=${hour(0.5)}&until=${hour(2.5)}`), sorted(bob, carol));
+  assert.deepEqual(await ids(`?camera=lobby&until=${hour(0.5)}`), [alice], 'camera and time together: a sighting on lobby before then');
+  assert.deepEqual(await ids('?label=aLiCe'), [alice], 'label text, any case');
+  assert.deepEqual(await ids('?label=%25'), [], 'a % is text, not a wildcard');
+  assert.deepEqual(await ids('?identified=no'), []);
+  assert.deepEqual(await ids('?identified=yes&sort=id'), sorted(alice, bob, eve));
+  const page = await site.app.inject({ method: 'GET', url: '/people?since=yesterday', headers: { cookie: a.cookie } });
+  assert.match(page.body, /&quot;yesterday&quot; is not a time/);
+  assert.equal((await site.app.inject({ method: 'GET', url: '/people?page=0', headers: { cookie: a.cookie } })).statusCode, 400);
+  assert.deepEqual(await ids('?page=2'), [], 'past the last page');
+  assert.match((await site.app.inject({ method: 'GET', url: '/people?page=2', headers: { cookie: a.cookie } })).body, /id="people-total">3</);
 });
