@@ -58,11 +58,11 @@ async function login(): Promise<string> {
 const cookie = await login();
 const middle = (await store.desk.peoplePage({ sort: 'id', offset: Math.floor(people / 2), limit: 1 })).people[0]!.id;
 
-async function timeGet(path: string): Promise<number> {
+async function timeGet(path: string, minBytes = 500): Promise<number> {
   const start = performance.now();
   const res = await fetch(base + path, { headers: { cookie } });
-  const body = await res.text();
-  if (res.status !== 200 || body.length < 500) throw new Error(`${path}: HTTP ${res.status}`);
+  const body = await res.arrayBuffer();
+  if (res.status !== 200 || body.byteLength < minBytes) throw new Error(`${path}: HTTP ${res.status}, ${body.byteLength} bytes`);
   return performance.now() - start;
 }
 
@@ -88,7 +88,9 @@ const cases: Array<{ what: string; run: () => Promise<number>; target?: number }
   { what: 'people filtered by camera and time, HTML', run: () => timeGet('/people?camera=cam-3&since=2024-05-01T09:00&until=2024-05-01T12:00'), target: 1000 },
   { what: 'people filtered by label text (none match), HTML', run: () => timeGet('/people?label=zz'), target: 1000 },
   { what: 'people sorted by last seen, HTML', run: () => timeGet('/people?sort=recent'), target: 1000 },
-  { what: 'a person page (route, seen with, candidates), HTML', run: () => timeGet(`/person/${middle}`) },
+  { what: 'a person page (route, seen with, sightings), HTML', run: () => timeGet(`/person/${middle}`), target: 1000 },
+  { what: "its candidate merges (fetched by the page's script), JSON", run: () => timeGet(`/api/candidates/${middle}`, 50) },
+  { what: 'one face thumbnail', run: () => timeGet(`/face/${middle * 10}.jpg`, 1000) },
   {
     what: 'peer: every person in one query (faceidx people), store only',
     run: async () => {

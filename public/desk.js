@@ -194,6 +194,31 @@
     if (input) input.addEventListener('change', function () { search(input.files[0]); });
   }
 
+  // Person page: candidate merges, looked up after the page is shown (every stored face is compared).
+  var cand = document.getElementById('candidates');
+  if (cand) {
+    fetch('/api/candidates/' + cand.dataset.person, { credentials: 'same-origin' }).then(function (res) {
+      return res.json().then(function (data) { if (!res.ok) throw new Error(data.error || ('HTTP ' + res.status)); return data; });
+    }).then(function (data) {
+      cand.textContent = '';
+      if (!data.candidates.length) { cand.appendChild(el('p', { text: 'None.' })); return; }
+      var review = document.body.dataset.role !== 'read-only';
+      var head = el('tr', {}, ['face', 'person', 'label', 'distance', ''].map(function (h) { return el('th', { text: h }); }));
+      var rows = data.candidates.map(function (c) {
+        var img = c.faceId === null ? el('span', { className: 'noimg small', text: 'no image' }) : el('img', { className: 'face small', src: '/face/' + c.faceId + '.jpg', alt: 'person ' + c.personId });
+        return el('tr', { 'data-person': String(c.personId) }, [
+          el('td', {}, [img]), el('td', {}, [el('a', { href: '/person/' + c.personId, text: String(c.personId) })]), el('td', { text: c.label || '' }),
+          el('td', { className: 'n', text: c.distance.toFixed(3) }),
+          el('td', {}, [el('a', { className: 'button', href: '/compare?a=' + cand.dataset.person + '&b=' + c.personId, text: review ? 'Compare and merge' : 'Compare' })]),
+        ]);
+      });
+      cand.appendChild(el('table', { id: 'candidates-table' }, [head].concat(rows)));
+    }).catch(function (err) {
+      cand.textContent = '';
+      cand.appendChild(el('p', { className: 'error', text: 'Candidate merges: ' + err.message }));
+    });
+  }
+
   // Live updates: new people on the (unfiltered) people page, people leaving it, alerts.
   if (!csrf || page === 'login' || !window.EventSource) return;
   var grid = document.getElementById('people');

@@ -2,8 +2,8 @@
  * Access to the review site. Nothing but the login page and the static files (script,
  * stylesheet: no faces) answers without a session:
  * - a session is a random id in an HttpOnly, SameSite=Strict cookie (Secure over TLS), kept in
- *   memory (src/access/sessions.ts); every request re-reads the user's row, so a removed user or
- *   a changed password or role ends the session at once;
+ *   memory (src/access/sessions.ts); requests re-read the user's row (at most once a second per
+ *   session), so a removed user or a changed password or role ends the session within a second;
  * - every request that changes anything (any method but GET/HEAD, the login included) carries a
  *   CSRF token bound to the session (@fastify/csrf-protection, double-submit cookie signed with
  *   a key made at start);
@@ -25,6 +25,8 @@ import type { Viewer } from './layout.js';
 import { loginHtml } from './pages/login.js';
 
 export const SESSION_COOKIE = 'faceidx_session';
+/** A session's user row is read again when the last read is older than this. */
+export const USER_RECHECK_MS = 1000;
 export const CSRF_COOKIE = 'faceidx_csrf';
 
 declare module 'fastify' {
@@ -79,11 +81,17 @@ export async function setupAuth(app: FastifyInstance, deps: WebDeps, opts: AuthO
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('session', null);
 
-  /** The session if its user is unchanged (password, role) and still there; else it ends. */
+  /** When each session's user row was last found unchanged (a page's images come in a burst: one look serves them). */
+  const lastCheck = new WeakMap<Session, number>();
+  /** The session if its user is unchanged (password, role) and still there, as of at most USER_RECHECK_MS ago; else it ends. */
   const checked = async (s: Session | undefined): Promise<Session | undefined> => {
     if (!s) return undefined;
+    if (Date.now() - (lastCheck.get(s) ?? 0) < USER_RECHECK_MS) return s;
     const user = await deps.store.users.get(s.user);
-    if (user && userStamp(user) === s.stamp) return s;
+    if (user && userStamp(user) === s.stamp) {
+      lastCheck.set(s, Date.now());
+      return s;
+    }
     sessions.delete(s.id);
     return undefined;
   };

@@ -11,7 +11,7 @@ import { cameraHtml, loadCamera, loadStatus, statusHtml } from './pages/camera.j
 import { compareHtml, loadCompare } from './pages/compare.js';
 import { searchHtml } from './pages/login.js';
 import { loadPeople, peopleHtml, peopleQuery } from './pages/people.js';
-import { loadPerson, personHtml } from './pages/person.js';
+import { loadCandidates, loadPerson, personHtml } from './pages/person.js';
 import { auditHtml, loadWatch, watchHtml } from './pages/watch.js';
 
 const idParam = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
@@ -45,6 +45,13 @@ export function pageRoutes(app: FastifyInstance, deps: WebDeps, auth: Auth): voi
     if (m === undefined) return problemPage(reply, viewer, 404, 'No such person', `no person ${p.data.id} (forgotten, or never stored)`);
     if ('movedTo' in m) return reply.redirect(`/person/${m.movedTo}`, 303);
     return send(reply, personHtml(m, viewer));
+  });
+
+  app.get('/api/candidates/:id', async (req, reply) => {
+    const p = idParam.safeParse(req.params);
+    if (!p.success) return reply.code(400).send({ error: 'a person id is a positive number' });
+    if (!(await deps.store.people.exists(p.data.id))) return reply.code(404).send({ error: `no person ${p.data.id}` });
+    return reply.send({ candidates: await loadCandidates(deps, p.data.id) });
   });
 
   app.get('/compare', async (req, reply) => {

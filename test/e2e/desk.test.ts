@@ -105,6 +105,10 @@ test('a label made of markup shows as text', { timeout: 60_000 }, async () => {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form[data-api=label] button')]);
   assert.equal(await page.$eval('h1', (h) => h.textContent), `person ${id} (${evil})`);
   assert.equal(await page.$$eval('h1 img, .card-text img', (x) => x.length), 0);
+  await page.waitForSelector('#candidates-table tr[data-person]', { timeout: 20_000 });
+  const candidates = await page.$$eval('#candidates-table tr[data-person]', (trs) => trs.map((t) => Number(t.getAttribute('data-person'))));
+  assert.equal(candidates.length, 1, 'the other person is the one candidate merge');
+  assert.notEqual(candidates[0], id);
   await go('/people');
   assert.equal(await page.$eval(`.card[data-person="${id}"] .label`, (e) => e.textContent), evil);
   assert.equal(await page.evaluate(`document.querySelectorAll('img[src="x"]').length`), 0);

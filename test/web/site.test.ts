@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { hashPassword } from '../../src/access/passwords.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openStore, type Role, type Store } from '../../src/store/index.js';
+import { USER_RECHECK_MS } from '../../src/web/auth.js';
 import { buildSite, type Site } from '../../src/web/server.js';
 import { buildFixture, T0, type Fixture } from '../cli/fixture.js';
 
@@ -21,6 +22,7 @@ let store: Store;
 let site: Site;
 const logged: string[] = [];
 const PASSWORD = 'correct horse battery';
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function makeSite(extra = '', attempts = 1000): Promise<Site> {
   writeFileSync(f.config, `storage:\n  dir: ${JSON.stringify(f.dir)}\nserve:\n  loginAttempts: ${attempts}\n${extra}cameras: []\n`);
@@ -75,7 +77,7 @@ test('without a session: pages send to the login, faces, events and actions are 
   const page = await site.app.inject({ method: 'GET', url: '/person/1', headers: { accept: 'text/html' } });
   assert.equal(page.statusCode, 303);
   assert.equal(page.headers.location, '/login?next=%2Fperson%2F1');
-  for (const url of ['/face/1.jpg', '/alert/1.jpg', '/events', '/people', '/api/nothing', '/nowhere']) {
+  for (const url of ['/face/1.jpg', '/alert/1.jpg', '/events', '/people', '/api/candidates/1', '/api/nothing', '/nowhere']) {
     const r = await site.app.inject({ method: 'GET', url });
     assert.equal(r.statusCode, 401, url);
     assert.doesNotMatch(r.headers['content-type'] as string, /image/);
@@ -164,10 +166,12 @@ test("a changed password or role, or a removed user, ends that user's sessions",
   assert.equal((await site.app.inject({ method: 'GET', url: '/people', headers: { cookie: r.cookie } })).statusCode, 200);
   await store.users.setPassword('rita', await hashPassword('another long password'));
   await store.users.setRole('olga', 'reviewer');
+  await pause(USER_RECHECK_MS + 50); // the user's row is read again at most once a second per session
   assert.equal((await site.app.inject({ method: 'GET', url: '/people', headers: { cookie: r.cookie } })).statusCode, 401);
   assert.equal((await site.app.inject({ method: 'GET', url: '/people', headers: { cookie: o.cookie } })).statusCode, 401);
   const again = await login(site, 'olga');
   await store.users.remove('olga');
+  await pause(USER_RECHECK_MS + 50);
   assert.equal((await site.app.inject({ method: 'GET', url: '/people', headers: { cookie: again.cookie } })).statusCode, 401);
 });
 

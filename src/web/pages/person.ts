@@ -24,7 +24,6 @@ export interface PersonModel {
   legs: Leg[];
   companions: Companion[];
   timeline: TimelineModel;
-  candidates: Array<{ personId: number; distance: number }>;
   faces: FacePageRow[];
   total: number;
   page: number;
@@ -54,21 +53,20 @@ export async function loadPerson(deps: WebDeps, id: number, page: number): Promi
   if (!person) return undefined;
   const sightings = await store.desk.sightingsOf(id);
   const windowMs = config.investigate.seenWithWindow;
-  const others: Sighting[] = [];
-  for (const r of searchRanges(sightings, windowMs)) others.push(...(await store.desk.othersOnCamera(r.camera, r.from, r.to, id)));
-  const companions = seenWith(sightings, others, windowMs).slice(0, MAX_COMPANIONS);
+  const near: Sighting[] = [];
+  for (const r of searchRanges(sightings, windowMs)) near.push(...(await store.desk.othersOnCamera(r.camera, r.from, r.to, id)));
+  const companions = seenWith(sightings, near, windowMs).slice(0, MAX_COMPANIONS);
   const tracks = await store.tracks.byPerson(id);
   const best = tracks.filter((t) => t.bestFaceId !== null).sort((a, b) => b.quality - a.quality || a.firstTs - b.firstTs).slice(0, MAX_BEST).sort((a, b) => a.firstTs - b.firstTs);
-  const candidates = await candidateMerges(store, id);
   const { total, faces } = await store.desk.facesOfPerson(id, (page - 1) * SIGHTINGS_PER_PAGE, SIGHTINGS_PER_PAGE);
-  const others2 = [...companions.map((c) => c.personId), ...candidates.map((c) => c.personId)];
+  const others = companions.map((c) => c.personId);
   return {
-    person, best, companions, candidates, faces, total, page, windowMs,
+    person, best, companions, faces, total, page, windowMs,
     legs: routeOf(sightings, config.investigate.visitGap),
     timeline: timelineOf(sightings),
     kinds: new Map((await store.cameras.list()).map((c) => [c.id, c.kind] as const)),
-    labels: await store.desk.labels(others2),
-    shown: await store.desk.shownFaces(others2),
+    labels: await store.desk.labels(others),
+    shown: await store.desk.shownFaces(others),
   };
 }
 
@@ -111,13 +109,19 @@ ${c.moments.length > 10 ? html`<li class="muted">and ${c.moments.length - 10} mo
 </table>`;
 }
 
-function candidatesHtml(m: PersonModel, canReview: boolean): Html {
-  if (m.candidates.length === 0) return html`<p>None.</p>`;
+/** Filled in by the page's script from /api/candidates/<id>: comparing with every stored face takes a while on a large store. */
+function candidatesHtml(m: PersonModel): Html {
   return html`<p class="muted">Mean distance over pairs of their best faces: the same person on two cameras measured 0.43-0.45 on the sample clips, different people 0.65-0.8.</p>
-<table id="candidates"><tr><th>face</th><th>person</th><th>label</th><th>distance</th><th></th></tr>
-${m.candidates.map((c) => html`<tr><td>${faceImg(m.shown.get(c.personId) ?? null, `person ${c.personId}`)}</td><td><a href="/person/${c.personId}">${c.personId}</a></td><td>${m.labels.get(c.personId) ?? ''}</td>
-<td class="n">${c.distance.toFixed(3)}</td><td><a class="button" href="/compare?a=${m.person.id}&amp;b=${c.personId}">${canReview ? 'Compare and merge' : 'Compare'}</a></td></tr>`)}
-</table>`;
+<div id="candidates" data-person="${m.person.id}"><p class="muted">Comparing with every stored face...</p></div>`;
+}
+
+/** The candidates as the page's script shows them. */
+export async function loadCandidates(deps: WebDeps, id: number): Promise<Array<{ personId: number; label: string | null; distance: number; faceId: number | null }>> {
+  const found = await candidateMerges(deps.store, id);
+  const ids = found.map((c) => c.personId);
+  const labels = await deps.store.desk.labels(ids);
+  const shown = await deps.store.desk.shownFaces(ids);
+  return found.map((c) => ({ ...c, label: labels.get(c.personId) ?? null, faceId: shown.get(c.personId) ?? null }));
 }
 
 function sightingsHtml(m: PersonModel, canReview: boolean): Html {
@@ -141,7 +145,7 @@ ${viewer.role === 'admin' ? html` <button type="button" class="danger" data-acti
 <h2>Route</h2>${routeHtml(m)}
 <h2>Seen with</h2>${companionsHtml(m)}
 <h2>Timeline per camera</h2>${trusted(timelineSvg(m.timeline))}
-<h2>Candidate merges</h2>${candidatesHtml(m, canReview)}
+<h2>Candidate merges</h2>${candidatesHtml(m)}
 <h2 id="sightings-head">Sightings (${m.total})</h2>${sightingsHtml(m, canReview)}`;
   return layout(personName(p.id, p.label), viewer, body, { page: 'person', person: p.id });
 }
