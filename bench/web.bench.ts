@@ -90,7 +90,7 @@ const cases: Array<{ what: string; run: () => Promise<number>; target?: number }
   { what: 'people sorted by last seen, HTML', run: () => timeGet('/people?sort=recent'), target: 1000 },
   { what: 'a person page (route, seen with, sightings), HTML', run: () => timeGet(`/person/${middle}`), target: 1000 },
   { what: "its candidate merges (fetched by the page's script), JSON", run: () => timeGet(`/api/candidates/${middle}`, 50) },
-  { what: 'one face thumbnail', run: () => timeGet(`/face/${middle * 10}.jpg`, 1000) },
+  { what: 'one face thumbnail', run: () => timeGet(`/face/${middle * 10}.jpg`, 100) },
   {
     what: 'peer: every person in one query (faceidx people), store only',
     run: async () => {

@@ -222,6 +222,13 @@ export class DeskReader {
     return new Map(rows.map((r) => [r.id, r.name] as const));
   }
 
+  /** The stored thumbnails (JPEG) of the given faces; faces without one are absent. */
+  async thumbnails(ids: readonly number[]): Promise<Map<number, Buffer>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.all<{ id: number; thumbnail: Buffer }>(`SELECT id, thumbnail FROM faces WHERE thumbnail IS NOT NULL AND id IN (${marks(ids.length)})`, ids);
+    return new Map(rows.map((r) => [r.id, r.thumbnail] as const));
+  }
+
   /** A page of a person's faces, oldest first, and how many there are. */
   async facesOfPerson(personId: number, offset: number, limit: number): Promise<{ total: number; faces: FacePageRow[] }> {
     const total = await this.db.get<{ n: number }>('SELECT count(*) AS n FROM face_person WHERE person_id = ?', [personId]);

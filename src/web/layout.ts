@@ -52,8 +52,12 @@ export function pager(page: number, pages: number, href: (page: number) => strin
   return html`<p class="pager">Page ${items}</p>`;
 }
 
-/** A face thumbnail served by /face/<id>.jpg (only to a logged-in user), or a grey box. */
-export function faceImg(faceId: number | null, alt: string, size: 'small' | 'large' = 'small'): Html {
+/**
+ * A face thumbnail served by /face/<id>.jpg (only to a logged-in user), or inlined from `jpeg`
+ * (a page of many faces comes in one response), or a grey box.
+ */
+export function faceImg(faceId: number | null, alt: string, size: 'small' | 'large' = 'small', jpeg?: Buffer): Html {
   if (faceId === null) return html`<span class="noimg ${size}">no image</span>`;
+  if (jpeg) return html`<img class="face ${size}" src="data:image/jpeg;base64,${jpeg.toString('base64')}" alt="${alt}">`;
   return html`<img class="face ${size}" src="/face/${faceId}.jpg" alt="${alt}" loading="lazy">`;
 }

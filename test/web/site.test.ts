@@ -238,3 +238,47 @@ test('the people page filters by camera, time range, label, identified, and page
   assert.deepEqual(await ids('?page=2'), [], 'past the last page');
   assert.match((await site.app.inject({ method: 'GET', url: '/people?page=2', headers: { cookie: a.cookie } })).body, /id="people-total">3</);
 });
+
+test('admin actions through the site: forget a person, watch a face, remove the entry; each in the audit log as web:<user>', async () => {
+  const a = await login(site, 'alice');
+  const post = (url: string, payload: object) => site.app.inject({ method: 'POST', url, headers: { cookie: a.cookie, 'x-csrf-token': a.token }, payload });
+  const face = (await store.faces.byPerson(f.ids.alice, { limit: 1 }))[0]!.id;
+  const w = await post('/api/watch', { name: 'Alice again', face });
+  assert.equal(w.statusCode, 200, w.body);
+  assert.deepEqual((await store.watch.list()).map((e) => [e.name, e.sources]), [['Alice again', [`face ${face}`]]]);
+  assert.equal((await post('/api/watch', { name: 'Alice again', face })).statusCode, 400, 'the name is taken');
+  assert.equal((await post('/api/watch/remove', { name: 'Alice again' })).statusCode, 200);
+  assert.deepEqual(await store.watch.list(), []);
+  const gone = await post('/api/forget', { person: f.ids.carol });
+  assert.equal(gone.statusCode, 200, gone.body);
+  assert.equal(await store.people.exists(f.ids.carol), false);
+  assert.equal((await post('/api/forget', { person: f.ids.carol })).statusCode, 404);
+  assert.equal((await post('/api/label', { person: 'x', name: 1 })).statusCode, 400, 'malformed body');
+  const log = await store.audit.list({ limit: 3 });
+  assert.deepEqual(log.map((e) => [e.action, e.actor]), [['forget', 'web:alice'], ['watch-remove', 'web:alice'], ['watch-add', 'web:alice']]);
+});
+
+test('live updates: a new person once they reach clustering.minFaces, a retired person, a new alert', async () => {
+  const events: Array<{ type: string; id?: number }> = [];
+  const stop = site.live.subscribe((e) => void events.push({ type: e.type, id: e.type === 'person' ? e.person.id : e.type === 'retired' ? e.id : e.alert.id }));
+  try {
+    await site.live.start();
+    const id = await store.people.create();
+    const one = (await store.faces.insertMany([{ cameraId: 'lobby', ts: Date.now(), framePos: 1, faceIdx: 501, box: { x: 0, y: 0, width: 9, height: 9 }, score: 1, quality: 50, clusterable: true, descriptor: new Float32Array(128) }]))[0]!;
+    await store.people.assign([[one, id]]);
+    await site.live.tick();
+    assert.deepEqual(events, [], 'one face: not shown on the people page yet');
+    const more = (await store.faces.insertMany([2, 3].map((k) => ({ cameraId: 'lobby', ts: Date.now() + k, framePos: k, faceIdx: 501 + k, box: { x: 0, y: 0, width: 9, height: 9 }, score: 1, quality: 50, clusterable: true, descriptor: new Float32Array(128) }))));
+    await store.people.assign(more.map((m) => [m!, id] as const));
+    await site.live.tick();
+    assert.deepEqual(events, [{ type: 'person', id }]);
+    await store.people.retire(f.ids.eve, f.ids.alice);
+    const entry = (await store.watch.add('live test', [{ descriptor: new Float32Array(128), source: 'x.jpg', box: { x: 0, y: 0, width: 9, height: 9 } }]))!;
+    const alert = await store.alerts.insert({ entryId: entry, entryName: 'live test', cameraId: 'lobby', trackId: 1, faceId: one, personId: id, ts: Date.now(), distance: 0.2, thumbnail: null }, ['log']);
+    await site.live.tick();
+    assert.deepEqual(events.slice(1), [{ type: 'retired', id: f.ids.eve }, { type: 'alert', id: alert! }]);
+  } finally {
+    stop();
+    await site.live.stop();
+  }
+});

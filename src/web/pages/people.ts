@@ -36,6 +36,8 @@ export interface PeopleModel {
   cameras: string[];
   problems: string[];
   minFaces: number;
+  /** The shown faces' thumbnails, inlined: the page and its faces come in one response. */
+  thumbs: Map<number, Buffer>;
 }
 
 export async function loadPeople(deps: WebDeps, q: PeopleQuery): Promise<PeopleModel> {
@@ -54,13 +56,14 @@ export async function loadPeople(deps: WebDeps, q: PeopleQuery): Promise<PeopleM
   const size = deps.config.serve.pageSize;
   const { total, people } = await deps.store.desk.peoplePage({ ...filter, offset: (q.page - 1) * size, limit: size });
   const cameras = (await deps.store.cameras.list()).map((c) => c.id);
-  return { q, total, people, pages: Math.max(1, Math.ceil(total / size)), cameras, problems, minFaces };
+  const thumbs = await deps.store.desk.thumbnails(people.flatMap((p) => (p.faceId === null ? [] : [p.faceId])));
+  return { q, total, people, pages: Math.max(1, Math.ceil(total / size)), cameras, problems, minFaces, thumbs };
 }
 
-export function personCard(p: PersonCard, pick: boolean): Html {
+export function personCard(p: PersonCard, pick: boolean, jpeg?: Buffer): Html {
   const name = personName(p.id, p.label);
   return html`<div class="card" data-person="${p.id}">
-<a href="/person/${p.id}">${faceImg(p.faceId, name)}</a>
+<a href="/person/${p.id}">${faceImg(p.faceId, name, 'small', jpeg)}</a>
 <div class="card-text">${pick ? html`<label class="pick"><input type="checkbox" class="pick-box" value="${p.id}"> ` : ''}<a href="/person/${p.id}">person ${p.id}</a>${pick ? html`</label>` : ''}
 ${p.label ? html`<span class="label">${p.label}</span>` : ''}
 <span class="muted">${count(p.faces, 'face')}, ${count(p.tracks, 'track')}${p.identified ? '' : html`, <span class="lowres">low-res only</span>`}</span>
@@ -93,7 +96,7 @@ ${canReview ? html`<p class="merge-bar"><button type="button" id="compare" disab
 <section id="search-results" hidden></section>
 ${pager(q.page, m.pages, link)}
 <div class="grid" id="people" data-live="${filtered ? 'off' : 'on'}">
-${m.people.map((p) => personCard(p, canReview))}
+${m.people.map((p) => personCard(p, canReview, p.faceId === null ? undefined : m.thumbs.get(p.faceId)))}
 </div>
 ${m.people.length === 0 ? html`<p>No people${filtered ? ' match these filters' : ' yet'}.</p>` : ''}
 ${pager(q.page, m.pages, link)}`;
