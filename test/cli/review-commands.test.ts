@@ -4,7 +4,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { verifyPassword } from '../../src/access/passwords.js';
 import { openStore, type NewFace } from '../../src/store/index.js';
@@ -105,4 +105,26 @@ test('user add/list/passwd/role/remove: the password comes from stdin and only i
   assert.equal(await verifyPassword('first long password', row.passwordHash), false);
   assert.equal((await cli('user', 'remove', 'vera', '--config', f.config)).code, 0);
   assert.equal((await cli('user', 'remove', 'vera', '--config', f.config)).code, 3);
+});
+
+test('faceidx serve: listens on the address asked, answers the login page and nothing else without a session, stops on SIGTERM', { timeout: 60_000 }, async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--config', f.config, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let err = '';
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      child.stderr!.on('data', (c: Buffer) => {
+        err += c.toString();
+        const m = /review site on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+        if (m) resolveUrl(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    assert.equal((await fetch(`${url}/login`)).status, 200);
+    assert.equal((await fetch(`${url}/face/1.jpg`)).status, 401);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 });
