@@ -54,6 +54,7 @@
       payload = JSON.stringify(body);
     }
     return fetch(url, { method: 'POST', headers: headers, body: payload, credentials: 'same-origin' }).then(function (res) {
+      if (res.status === 401) location.assign('/login?next=' + encodeURIComponent(location.pathname + location.search));
       return res.json().catch(function () { return { error: 'HTTP ' + res.status }; }).then(function (data) {
         if (!res.ok) throw new Error(data.error || ('HTTP ' + res.status));
         return data;

@@ -26,7 +26,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FACEIDX_REQUEST: 502,
 };
 
-/** An error as the page's script shows it: the message (with its fix) and its code. */
+/** An error as the page's script shows it: the message (with its fix) and its code; anything else goes to the site's error handler. */
 export function errorReply(reply: FastifyReply, err: unknown): FastifyReply {
   if (isFaceidxError(err)) return reply.code(STATUS[err.code] ?? 500).send({ error: err.message, code: err.code });
   throw err;

@@ -12,8 +12,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { FaceidxError } from '../errors.js';
-import { apiRoutes } from './api.js';
+import { FaceidxError, isFaceidxError } from '../errors.js';
+import { apiRoutes, errorReply } from './api.js';
 import { setupAuth, type Auth } from './auth.js';
 import type { WebDeps } from './deps.js';
 import { LivePoller } from './live.js';
@@ -50,6 +50,8 @@ export async function buildSite(deps: WebDeps): Promise<Site> {
     ...(tls ? { https: tls } : {}),
     // Requests are logged with method, path, status and time: never headers (cookies) or bodies (passwords).
     bodyLimit: 64 * 1024,
+    // Closing ends open event streams too (a page left open must not hold `faceidx serve` up at SIGTERM).
+    forceCloseConnections: true,
   }) as unknown as FastifyInstance;
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -90,6 +92,12 @@ export async function buildSite(deps: WebDeps): Promise<Site> {
   mediaRoutes(app, deps);
   eventRoutes(app, live, auth);
   apiRoutes(app, deps);
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (isFaceidxError(err)) return errorReply(reply, err);
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err: err.message, url: req.url }, 'internal error');
+    return reply.code(status).send({ error: status === 500 ? `internal error: ${err.message}` : err.message, code: err.code ?? 'FACEIDX_INTERNAL' });
+  });
   app.get('/favicon.ico', { config: { public: true } }, async (_req, reply) => reply.code(204).send());
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no page ${req.url.split('?')[0]}` }));
   app.addHook('onClose', async () => live.stop());

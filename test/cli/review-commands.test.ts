@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { verifyPassword } from '../../src/access/passwords.js';
+import { hashPassword, verifyPassword } from '../../src/access/passwords.js';
 import { openStore, type NewFace } from '../../src/store/index.js';
 import { buildFixture, cli, MIN, T0, type Fixture } from './fixture.js';
 
@@ -108,6 +108,9 @@ test('user add/list/passwd/role/remove: the password comes from stdin and only i
 });
 
 test('faceidx serve: listens on the address asked, answers the login page and nothing else without a session, stops on SIGTERM', { timeout: 60_000 }, async () => {
+  const store = await openStore(f.dir);
+  await store.users.add('sam', 'read-only', await hashPassword('sam long password'));
+  await store.close();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--config', f.config, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let err = '';
@@ -119,8 +122,21 @@ test('faceidx serve: listens on the address asked, answers the login page and no
       });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
     });
-    assert.equal((await fetch(`${url}/login`)).status, 200);
+    const form = await fetch(`${url}/login`);
+    assert.equal(form.status, 200);
     assert.equal((await fetch(`${url}/face/1.jpg`)).status, 401);
+    // Logged in, with a page's event stream open: SIGTERM still stops it at once.
+    const jar = form.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const login = await fetch(`${url}/login`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: jar.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token, user: 'sam', password: 'sam long password' }).toString(),
+    });
+    assert.equal(login.status, 303);
+    const cookie = [...jar, ...login.headers.getSetCookie().map((c) => c.split(';')[0]!)].join('; ');
+    const events = await fetch(`${url}/events`, { headers: { cookie } });
+    assert.equal(events.status, 200);
+    assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);

@@ -117,7 +117,9 @@ test('every change needs the CSRF token of its own session', async () => {
   const b = await login(site, 'rita');
   const label = (cookie: string, token?: string) =>
     site.app.inject({ method: 'POST', url: '/api/label', headers: { cookie, ...(token === undefined ? {} : { 'x-csrf-token': token }) }, payload: { person: f.ids.bob, name: 'Bob' } });
-  assert.equal((await label(a.cookie)).statusCode, 403, 'no token');
+  const refused = await label(a.cookie);
+  assert.equal(refused.statusCode, 403, 'no token');
+  assert.equal((JSON.parse(refused.body) as { error: string }).error, 'Invalid csrf token');
   assert.equal((await label(a.cookie, 'x' + a.token.slice(1))).statusCode, 403, 'a wrong token');
   assert.equal((await label(a.cookie, b.token)).statusCode, 403, "another session's token");
   assert.equal(await store.people.label(f.ids.bob), undefined, 'nothing changed');
