@@ -4,13 +4,15 @@
  * together); write commands open it read-write but never create a missing database.
  */
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { FaceidxError } from '../errors.js';
 import { DB_FILE, type Store } from '../store/index.js';
 import { openConfiguredStore } from '../runtime/store-target.js';
-import { livePid } from '../runtime/status-file.js';
+import { runningDaemonPid } from '../review/change.js';
+import type { ReviewContext } from '../review/actions.js';
 
 export { PID_FILE, parsePidFile } from '../runtime/status-file.js';
 
@@ -60,17 +62,18 @@ export async function withContext<T>(configFile: string, options: ContextOptions
   }
 }
 
-/**
- * Whether changes to people go to a daemon as requests: on SQLite when a daemon runs on the
- * folder; on the shared PostgreSQL store always (the elected clusterer owns the people, wherever
- * it runs; a request waits in the store until one leads).
- */
-export function changesGoToDaemon(config: Pick<Config, 'storage'>): boolean {
-  return config.storage.backend === 'postgres' || runningDaemonPid(config.storage.dir) !== undefined;
+export { runningDaemonPid };
+
+/** Who runs this command, as the audit log names them: cli:<system user>. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return `cli:uid ${process.getuid?.() ?? '?'}`;
+  }
 }
 
-/** The pid of a running daemon for this storage folder (another process than this one), or undefined. */
-export function runningDaemonPid(storageDir: string): number | undefined {
-  const pid = livePid(storageDir);
-  return pid === process.pid ? undefined : pid;
+/** The review actions' context for a command (src/review): the open store, acting as this system user. */
+export function reviewOf(ctx: CommandContext): ReviewContext {
+  return { config: ctx.config, store: ctx.store, actor: cliActor() };
 }

@@ -9,16 +9,15 @@
  * store and drops the vectors from an intact index file (src/people/offline.ts).
  */
 import type { Command } from 'commander';
-import { ExitCode, FaceidxError } from '../errors.js';
-import type { Config } from '../config/schema.js';
-import { forgetOffline, purgeOffline, type IndexOutcome } from '../people/offline.js';
-import { runningDaemonPid, withContext } from './context.js';
-import { askDaemon } from './daemon-request.js';
+import { ExitCode } from '../errors.js';
+import { purgeOffline, type IndexOutcome } from '../people/offline.js';
+import { forget as forgetPerson, indexOwner } from '../review/actions.js';
+import { askDaemon } from '../review/daemon-request.js';
+import { reviewOf, runningDaemonPid, withContext } from './context.js';
 import {
   addConfigOption, configPath, exitCodesHelp, isoTime, parseDurationOption, parsePersonId, printJson, printText, tableTime,
   type ConfigOption,
 } from './output.js';
-import { unknownPerson } from './person.js';
 
 export type { IndexOutcome } from '../people/offline.js';
 
@@ -53,16 +52,8 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
   addConfigOption(forget).addHelpText('after', exitCodesHelp([3, 75, 78]));
   forget.action(async (idArg: string, opts: JsonOption) => {
     const id = parsePersonId(idArg);
-    await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
-      if (!(await store.people.exists(id))) {
-        const into = await store.people.resolve(id);
-        throw into === undefined ? unknownPerson(id) : mergedError(id, into);
-      }
-      const label = (await store.people.label(id)) ?? null;
-      // A running daemon owns the index and the clusters: it erases and forgets in one step.
-      const owner = daemonOutcome(config);
-      const { faceIds, index }: { faceIds: number[]; index: IndexOutcome } =
-        owner === undefined ? await forgetOffline(config, store, id) : { ...(await askDaemon(store, { kind: 'forget', args: { person: id } })), index: owner };
+    await withContext(configPath(opts), { readonly: false }, async (ctx) => {
+      const { faceIds, index, label } = await forgetPerson(reviewOf(ctx), id);
       if (opts.json) printJson({ person: id, label, faces: faceIds.length, faceIds, index });
       else printText(`forgot person ${id}${label ? ` (${label})` : ''}: ${faceIds.length} face${faceIds.length === 1 ? '' : 's'} erased, id retired\n${indexNote(index)}`);
     });
@@ -77,8 +68,9 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
   addConfigOption(purge).addHelpText('after', exitCodesHelp([3, 75, 78]));
   purge.action(async (opts: JsonOption & { olderThan: number }) => {
     const before = Date.now() - opts.olderThan;
-    await withContext(configPath(opts), { readonly: false }, async ({ config, store }) => {
-      const owner = daemonOutcome(config);
+    await withContext(configPath(opts), { readonly: false }, async (ctx) => {
+      const { config, store } = ctx;
+      const owner = indexOwner(reviewOf(ctx));
       const { faceIds, retired, index }: { faceIds: number[]; retired: number[]; index: IndexOutcome } =
         owner === undefined ? await purgeOffline(config, store, before) : { ...(await askDaemon(store, { kind: 'purge', args: { before } })), index: owner };
       if (opts.json) printJson({ before: isoTime(before), faces: faceIds.length, retired, index });
@@ -91,15 +83,4 @@ export function registerForgetCommands(program: Command, setExit: (code: number)
     });
     setExit(ExitCode.OK);
   });
-}
-
-/** Who erases the vectors: the shared store's clusterer, the daemon running on the folder, or nobody (this command does). */
-function daemonOutcome(config: Pick<Config, 'storage'>): IndexOutcome | undefined {
-  if (config.storage.backend === 'postgres') return { action: 'clusterer' };
-  const pid = runningDaemonPid(config.storage.dir);
-  return pid === undefined ? undefined : { action: 'daemon', pid };
-}
-
-function mergedError(id: number, into: number): FaceidxError {
-  return new FaceidxError('FACEIDX_NOT_FOUND', `person ${id} was merged into person ${into}`, `check faceidx person ${into}, then forget ${into}`);
 }

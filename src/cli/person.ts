@@ -1,6 +1,7 @@
 /** `faceidx person <id>`: one person's visits per camera (read-only; merged ids are followed). */
 import { Option, type Command } from 'commander';
-import { ExitCode, FaceidxError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { unknownPerson } from '../review/actions.js';
 import type { PeopleRepository, PersonSummary, TrackRow } from '../store/index.js';
 import { withContext } from './context.js';
 import {
@@ -15,9 +16,7 @@ export interface PersonOptions extends ConfigOption {
   gap: number;
 }
 
-export function unknownPerson(id: number): FaceidxError {
-  return new FaceidxError('FACEIDX_NOT_FOUND', `no person ${id}: list people with faceidx people --all`);
-}
+export { unknownPerson } from '../review/actions.js';
 
 /** The active person an id stands for (following merges); throws FACEIDX_NOT_FOUND (exit 3). */
 export async function resolvePerson(people: PeopleRepository, id: number): Promise<PersonSummary> {

@@ -24,6 +24,10 @@ import { registerWatchCommands } from './watch.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerReportCommand } from './report.js';
 import { registerStoreCommands } from './store.js';
+import { registerUserCommands } from './user.js';
+import { registerAuditCommands } from './audit.js';
+import { registerTogetherCommands } from './together.js';
+import { registerServeCommand } from './serve.js';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -47,6 +51,10 @@ const COMMANDS: Register[] = [
   registerAlertsCommand,
   registerReportCommand,
   registerStoreCommands,
+  registerTogetherCommands,
+  registerAuditCommands,
+  registerUserCommands,
+  registerServeCommand,
 ];
 
 export const EXIT_CODES_HELP = `

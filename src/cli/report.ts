@@ -31,7 +31,7 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
     .command('report')
     .description(
       'Write a static HTML report into a folder: an overview (cameras and the footage time each covers), a sortable people page, ' +
-        'a page per person (best faces, timeline per camera, every sighting with its position in the footage, nearest other people ' +
+        'a page per person (best faces, who was seen with them, their route across cameras, timeline per camera, every sighting with its position in the footage, nearest other people ' +
         'with the exact merge/not commands) and a page per camera. Self-contained: opens from a USB stick, no network. Times are UTC.',
     )
     .requiredOption('-o, --out <dir>', 'report folder (created; the files an earlier report wrote there are replaced, unless changed since; nothing else is removed)')
@@ -48,8 +48,11 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
       ...(opts.camera !== undefined ? { camera: opts.camera } : {}),
     };
     const config = resolve(configPath(opts));
-    const r = await withContext(config, { readonly: true }, ({ store }) =>
-      writeReport(store, { out: resolve(opts.out), force: opts.force ?? false, filter, configPath: config, now }),
+    const r = await withContext(config, { readonly: true }, ({ store, config: cfg }) =>
+      writeReport(store, {
+        out: resolve(opts.out), force: opts.force ?? false, filter, configPath: config, now,
+        seenWithWindowMs: cfg.investigate.seenWithWindow, visitGapMs: cfg.investigate.visitGap,
+      }),
     );
     if (r.changed?.length) printNote(`faceidx: kept ${r.changed.length} file(s) of the earlier report that changed since it wrote them: ${r.changed.join(', ')}`);
     printNote(

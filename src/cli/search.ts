@@ -1,11 +1,11 @@
 /** `faceidx search <image>`: the people nearest to each face in a photo, with distances and where and when each was seen. */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { FaceEngine, loadImage, type Rect } from '../faces/index.js';
+import { FaceEngine, type Rect } from '../faces/index.js';
 import { silentLogger } from '../log/logger.js';
-import { searchPeople, type Match } from '../people/search.js';
+import { searchPhoto, type SearchMatch } from '../review/search.js';
 import { withContext } from './context.js';
-import { personSightings, sightingsText, type PersonSightings } from './search-sightings.js';
+import { sightingsText } from './search-sightings.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, parseIntOption, printJson, printText, type ConfigOption } from './output.js';
 
 interface SearchOptions extends ConfigOption {
@@ -27,32 +27,21 @@ export function registerSearchCommand(program: Command, setExit: (code: number) 
     .addHelpText('after', exitCodesHelp([1, 3, 69, 75, 78]))
     .action(async (image: string, opts: SearchOptions) => {
       await withContext(configPath(opts), { readonly: true }, async ({ config, store }) => {
-        const img = await loadImage(image, { maxSide: config.detector.maxImageSide });
         const engine = await FaceEngine.create({
           detector: config.detector,
           inference: config.inference,
           modelDir: config.inference.modelDir ?? join(config.storage.dir, 'models'),
           log: silentLogger,
         });
-        const faces = await engine.analyze(img).finally(() => engine.close());
-        const found = await searchPeople(store, faces.map((f) => f.descriptor), opts.top);
-        const result = [];
-        for (const [i, f] of faces.entries()) {
-          const matches = [];
-          for (const m of found[i]!) matches.push({ ...m, ...(await personSightings(store, m.personId, opts.sightings)) });
-          const s = img.scale;
-          const box = { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s };
-          result.push({ box, score: f.score, matches });
-        }
-        const threshold = config.clustering.threshold;
-        if (opts.json) printJson({ file: image, threshold, faces: result });
-        else printText(formatSearch(image, threshold, result));
+        const { threshold, faces } = await searchPhoto({ config, store, engine }, image, opts).finally(() => engine.close());
+        if (opts.json) printJson({ file: image, threshold, faces });
+        else printText(formatSearch(image, threshold, faces));
         setExit(faces.length === 0 ? 1 : 0);
       });
     });
 }
 
-function formatSearch(file: string, threshold: number, faces: Array<{ box: Rect; matches: Array<Match & { label: string | null } & PersonSightings> }>): string {
+function formatSearch(file: string, threshold: number, faces: Array<{ box: Rect; matches: SearchMatch[] }>): string {
   if (faces.length === 0) return `${file}: no face found\n`;
   return faces
     .map((f, i) => {

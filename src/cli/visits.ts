@@ -1,8 +1,7 @@
-/** Pure: a person's sightings grouped into visits (consecutive sightings on one camera less than a gap apart). */
-export interface SightingLike {
-  cameraId: string;
-  ts: number;
-}
+/** Pure: a person's sightings grouped into visits (the rule lives in src/investigate/visits.ts). */
+import { visitsOf, type SightingLike } from '../investigate/visits.js';
+
+export type { SightingLike } from '../investigate/visits.js';
 
 export interface Visit {
   camera: string;
@@ -11,31 +10,7 @@ export interface Visit {
   faces: number;
 }
 
-/**
- * Groups sightings per camera: a sighting joins the camera's current visit when it comes less
- * than `gapMs` after the visit's last sighting, else it starts a new visit. Visits are returned
- * in order of start time (then camera id). Input order does not matter.
- */
+/** Visits per camera in order of start time (see visitsOf), without their sightings. */
 export function groupVisits(sightings: readonly SightingLike[], gapMs: number): Visit[] {
-  const byCamera = new Map<string, number[]>();
-  for (const s of sightings) {
-    const list = byCamera.get(s.cameraId) ?? [];
-    list.push(s.ts);
-    byCamera.set(s.cameraId, list);
-  }
-  const visits: Visit[] = [];
-  for (const [camera, times] of byCamera) {
-    times.sort((a, b) => a - b);
-    let current: Visit | undefined;
-    for (const ts of times) {
-      if (current && ts - current.end < gapMs) {
-        current.end = ts;
-        current.faces++;
-      } else {
-        current = { camera, start: ts, end: ts, faces: 1 };
-        visits.push(current);
-      }
-    }
-  }
-  return visits.sort((a, b) => a.start - b.start || (a.camera < b.camera ? -1 : a.camera > b.camera ? 1 : 0));
+  return visitsOf(sightings, gapMs).map(({ camera, start, end, faces }) => ({ camera, start, end, faces }));
 }

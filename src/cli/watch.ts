@@ -6,27 +6,22 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { ExitCode, FaceidxError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { FaceEngine } from '../faces/index.js';
 import { cliLogger } from '../faces/cli-support.js';
 import { enrolPhotos } from '../alerts/enrol.js';
 import { openConfiguredStore } from '../runtime/store-target.js';
 import { ensurePrivateDir } from '../runtime/private-files.js';
-import { busyTimeoutMs, runningDaemonPid, withContext } from './context.js';
-import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, parseIntOption, printJson, printNote, printText, tableTime, usage, type ConfigOption } from './output.js';
+import { checkWatchName, watchAdd, watchRemove } from '../review/actions.js';
+import { busyTimeoutMs, cliActor, reviewOf, runningDaemonPid, withContext } from './context.js';
+import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, parseIntOption, printJson, printNote, printText, tableTime, type ConfigOption } from './output.js';
 
 interface AddOptions extends ConfigOption {
   face?: number;
   keepPhoto?: boolean;
 }
 
-/** A watch name: 1-64 printable characters, no leading or trailing blank. */
-export function checkWatchName(name: string): string {
-  if (name.length === 0 || name.length > 64 || /[\p{Cc}]/u.test(name) || name.trim() !== name) {
-    throw usage(`"${name}" is not a usable watch name`, 'use 1-64 printable characters without leading or trailing spaces, e.g. "J. Doe"');
-  }
-  return name;
-}
+export { checkWatchName } from '../review/actions.js';
 
 async function add(name: string, photos: string[], opts: AddOptions): Promise<string> {
   checkWatchName(name);
@@ -44,10 +39,7 @@ async function add(name: string, photos: string[], opts: AddOptions): Promise<st
   // The store is created if the daemon never ran: a watch list may come before the cameras.
   const store = await openConfiguredStore(config, { busyTimeoutMs: busyTimeoutMs() });
   try {
-    const id = await store.watch.add(name, descriptors);
-    if (id === null) {
-      throw new FaceidxError('FACEIDX_USAGE', `the watch list already has "${name}"`, `add photos under another name, or run faceidx watch remove ${JSON.stringify(name)} first`);
-    }
+    await watchAdd({ config, store, actor: cliActor() }, name, descriptors);
   } finally {
     await store.close();
   }
@@ -101,10 +93,8 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
   addConfigOption(watch.command('remove').description('Stop watching for a person (their alerts stay).').argument('<name>', 'the name given to watch add'))
     .addHelpText('after', exitCodesHelp([3, 75, 78]))
     .action(async (name: string, opts: ConfigOption) => {
-      await withContext(configPath(opts), { readonly: false }, async ({ store }) => {
-        if (!(await store.watch.remove(name))) {
-          throw new FaceidxError('FACEIDX_NOT_FOUND', `the watch list has no "${name}"`, 'see the names with faceidx watch list');
-        }
+      await withContext(configPath(opts), { readonly: false }, async (ctx) => {
+        await watchRemove(reviewOf(ctx), name);
       });
       printNote(`no longer watching "${name}"`);
       setExit(ExitCode.OK);

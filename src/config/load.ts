@@ -249,6 +249,7 @@ function resolvePaths(config: Config, base: string): Config {
     ...config,
     storage: { ...config.storage, dir: abs(config.storage.dir) },
     inference: { ...config.inference, ...(config.inference.modelDir ? { modelDir: abs(config.inference.modelDir) } : {}) },
+    serve: { ...config.serve, ...(config.serve.tls ? { tls: { cert: abs(config.serve.tls.cert), key: abs(config.serve.tls.key) } } : {}) },
     cameras: config.cameras.map((cam) => ({
       ...cam,
       url: SCHEME.test(cam.url) ? cam.url : abs(cam.url.startsWith('file:') ? cam.url.slice(5) : cam.url),

@@ -369,6 +369,43 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  investigate: z
+    .strictObject({
+      /**
+       * Seen with: another person counts as seen with someone when a camera saw both at most this
+       * far apart (0: in the same frame only). Used by `faceidx seen-with`, the report and the
+       * review page; `--window` overrides it.
+       */
+      seenWithWindow: duration.default(10_000),
+      /** Sightings on one camera less than this apart are one visit (`faceidx route`, the review page). */
+      visitGap: duration.default(300_000),
+    })
+    .prefault({}),
+  serve: z
+    .strictObject({
+      /** Address `faceidx serve` listens on; the default is this machine only. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(1).max(65535).default(8090),
+      /** HTTPS with this certificate and key (PEM files); unset: plain HTTP (keep host on 127.0.0.1 then). */
+      tls: z
+        .strictObject({
+          cert: z.string().min(1, 'give the path of the PEM certificate'),
+          key: z.string().min(1, 'give the path of the PEM private key'),
+        })
+        .optional(),
+      /** A session unused for this long ends (log in again). */
+      sessionIdle: duration.default(12 * 3_600_000),
+      /** A session ends this long after the login, used or not. */
+      sessionMax: duration.default(7 * 24 * 3_600_000),
+      /** Login attempts allowed per client address within loginWindow; more are refused (HTTP 429). */
+      loginAttempts: z.number().int().min(1).max(1000).default(10),
+      loginWindow: duration.default(300_000),
+      /** People per page of the people grid. */
+      pageSize: z.number().int().min(10).max(500).default(60),
+      /** How often the store is checked for new people and alerts (live updates). */
+      pollInterval: duration.default(1000),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -6,6 +6,8 @@ async function apply(people: PeopleCore, request: Request): Promise<ResultOf<Req
   switch (request.kind) {
     case 'merge':
       return { kept: await people.merge(request.args.a, request.args.b) };
+    case 'unmerge':
+      return people.unmerge(request.args.kept, request.args.person, request.args.faces, request.args.links);
     case 'not':
       return { person: await people.not(request.args.face, request.args.person) };
     case 'recluster':

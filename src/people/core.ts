@@ -14,7 +14,7 @@ import { matchClusters } from '../cluster/identities.js';
 import { FaceidxError } from '../errors.js';
 import { FaceIndex, type FaceVector } from '../index/hnsw.js';
 import type { Logger } from '../log/logger.js';
-import type { Store } from '../store/index.js';
+import { cutMustLinks, removeMustLinks, reviveMerged, type Store } from '../store/index.js';
 import { FaceGraph } from './face-graph.js';
 import { loadGraph, saveGraph } from './graph-file.js';
 import { syncIndex } from './index-sync.js';
@@ -265,6 +265,35 @@ export class PeopleCore {
       await this.loadConstraints();
       await persistJournal(this.engine, this.store);
       return a;
+    });
+  }
+
+  /**
+   * Undoes a merge: see index.ts. The must-links the merge added (`links`) go, any other
+   * must-link still joining `faces` to the rest of their person is cut (each side keeps its own),
+   * the merged id is active again and takes back those of `faces` its person still holds.
+   * Resolves to that id and how many faces went back.
+   */
+  unmerge(kept: number, person: number, faces: readonly number[], links: ReadonlyArray<readonly [number, number]> = []): Promise<{ person: number; faces: number }> {
+    return this.serial(async () => {
+      const holder = await this.activePerson(kept);
+      const own = new Set(faces);
+      const back = (await this.store.people.faceIds(holder)).filter((f) => own.has(f));
+      if (back.length === 0) {
+        throw new FaceidxError('FACEIDX_NOT_FOUND', `none of the faces merged from person ${person} are in person ${holder} any more`, 'check faceidx person ' + holder + '; split faces off with faceidx not');
+      }
+      if (await this.store.people.exists(person)) {
+        throw new FaceidxError('FACEIDX_USAGE', `person ${person} is active again; the merge was already undone`, `see faceidx person ${person}`);
+      }
+      await this.store.db.transaction(async (tx) => {
+        await removeMustLinks(tx, links);
+        await cutMustLinks(tx, own);
+        await reviveMerged(tx, person);
+      });
+      await this.loadConstraints();
+      for (const f of back) this.engine.setFaceLabel(f, person);
+      await persistJournal(this.engine, this.store);
+      return { person, faces: back.length };
     });
   }
 

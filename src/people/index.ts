@@ -11,6 +11,8 @@
  *                                 // linked to their nearest neighbours, clustered incrementally;
  *                                 // resolves to the person of each face (new people are stored)
  *   people.merge(a, b)            // B's faces join A for good (must-link); resolves to A (the id kept)
+ *   people.unmerge(a, b, faces, links) // undoes merge(a, b): `faces` (B's then) are B again; the merge's must-links go
+ *   people.unmerge(a, b, faces)   // undoes merge(a, b): `faces` (B's when merged) are B again, no longer linked to A
  *   people.not(face, person)      // the face leaves the person for good (cannot-link); resolves to its new person
  *   people.forget(person)         // erases the person's faces (store, index, graph); resolves to their ids
  *   people.purge(before)          // erases faces seen before a time (retention); {faceIds, retired}

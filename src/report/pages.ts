@@ -3,6 +3,7 @@ import { esc, img, inlineStyles, layout, link, pager, timelineSvg, utc } from '.
 import type { OverviewModel, PersonSummary } from './model.js';
 import type { CameraPageModel, PersonPageModel } from './person-model.js';
 import { PEOPLE_SCRIPT_FILE, cameraHref, personHref } from './paths.js';
+import { togetherHtml } from './together.js';
 
 const name = (p: { id: number; label: string | null }): string => `person ${p.id}${p.label ? ` (${p.label})` : ''}`;
 const idText = (identified: boolean | null): string => (identified === null ? '' : identified ? 'yes' : 'low resolution only');
@@ -62,6 +63,7 @@ export function personHtml(m: PersonPageModel): string {
 <p>${p.faces} faces on ${esc(p.cameras.join(', '))}; first seen ${esc(utc(p.first))}, last seen ${esc(utc(p.last))}${p.identified === false ? '; seen only at low resolution' : ''}.</p>
 ${best ? `<h2>${p.tracks !== null ? 'Best face of each track' : 'Best faces'}</h2><div class="faces">${best}</div>` : ''}
 <h2>Timeline per camera</h2>${timelineSvg(m.timeline)}
+${m.together ? togetherHtml(m.together, root) : ''}
 <h2>Nearest other people (candidate merges)</h2>
 <p class="muted">Mean distance over pairs of their best faces. The same person on two cameras measured 0.43-0.45 on the sample clips; different people 0.65-0.8.</p>
 ${near ? `<table id="neighbours"><tr><th>person</th><th>face</th><th>label</th><th>distance</th><th>to merge them</th></tr>\n${near}</table>` : '<p>None.</p>'}

@@ -2,6 +2,7 @@
 import type { ReportFace } from '../store/report.js';
 import { bestFace, faceRef, footagePosition, type CameraSummary, type FaceRef, type PersonSummary, type ReportIndex } from './model.js';
 import { PAGE_SIZE, pageCount } from './paths.js';
+import type { TogetherModel } from './together.js';
 
 /** Best faces shown at the top of a person page (one per track with tracks). */
 export const MAX_BEST_FACES = 24;
@@ -47,6 +48,8 @@ export interface PersonPageModel {
   page: number;
   pages: number;
   neighbours: NeighbourRow[];
+  /** Seen with and route (first page only; together.ts). */
+  together?: TogetherModel | undefined;
 }
 
 export interface CameraVisit {

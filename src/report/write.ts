@@ -16,6 +16,7 @@ import { cameraPageModels, personPageModel } from './person-model.js';
 import { OwnedFolder, type OwnedLayout } from './owned.js';
 import { MARKER_FILE, PEOPLE_SCRIPT_FILE, REPORT_DIRS, cameraHref, faceImg, personHref } from './paths.js';
 import { PEOPLE_SCRIPT } from './people-script.js';
+import { togetherModels, type TogetherModel } from './together.js';
 
 export interface WriteReportOptions {
   out: string;
@@ -23,6 +24,10 @@ export interface WriteReportOptions {
   filter?: ReportFilter;
   configPath: string;
   now?: number;
+  /** Seen with: the same camera at most this far apart (default 10 s; investigate.seenWithWindow). */
+  seenWithWindowMs?: number;
+  /** Route: sightings on one camera less than this apart are one visit (default 5 min; investigate.visitGap). */
+  visitGapMs?: number;
 }
 
 export interface ReportResult {
@@ -81,12 +86,13 @@ class Output {
   }
 }
 
-async function writePeoplePages(o: Output, ix: ReportIndex): Promise<void> {
+async function writePeoplePages(o: Output, ix: ReportIndex, together: ReadonlyMap<number, TogetherModel>): Promise<void> {
   for (const id of ix.people.keys()) {
     for (let page = 1, pages = 1; page <= pages; page++) {
       const m = personPageModel(ix, id, page)!;
       pages = m.pages;
       if (page > 1) m.best = [];
+      else m.together = together.get(id);
       await o.inline([...m.best, ...m.sightings]);
       await o.page(personHref(id, page), personHtml(m), m.neighbours.map((n) => n.best));
     }
@@ -104,7 +110,7 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
   const folder = await OwnedFolder.prepare(opts.out, opts.force ?? false, REPORT_LAYOUT);
   try {
     const base = { generatedAt: opts.now ?? Date.now(), filter, configPath: opts.configPath, schema: await reader.schema(), cameras, people: await reader.people(), faces: await reader.faces(filter) };
-    const o = await writePages(new Output(folder, reader), reader, base);
+    const o = await writePages(new Output(folder, reader), reader, base, { seenWithMs: opts.seenWithWindowMs ?? 10_000, visitGapMs: opts.visitGapMs ?? 300_000 });
     const marker = { version: 2, generatedAt: new Date(base.generatedAt).toISOString(), filter, ...o.result };
     await folder.finish(marker);
     return { ...o.result, changed: folder.changed };
@@ -114,14 +120,19 @@ export async function writeReport(store: Store, opts: WriteReportOptions): Promi
   }
 }
 
-async function writePages(o: Output, reader: ReportReader, base: Omit<Parameters<typeof indexReport>[0], 'neighbours'>): Promise<Output> {
+async function writePages(
+  o: Output,
+  reader: ReportReader,
+  base: Omit<Parameters<typeof indexReport>[0], 'neighbours'>,
+  windows: { seenWithMs: number; visitGapMs: number },
+): Promise<Output> {
   const pre = indexReport({ ...base, neighbours: new Map() });
   const ix = indexReport({ ...base, neighbours: nearestPeople(await sampleDescriptors(reader, pre)) });
   const people = peopleModel(ix);
   await o.page('index.html', overviewHtml(overviewModel(ix)));
   await o.folder.write(PEOPLE_SCRIPT_FILE, PEOPLE_SCRIPT);
   await o.page('people.html', peopleHtml(people, ix.input.schema.tracks, ix.input.schema.identified), people.map((p) => p.best));
-  await writePeoplePages(o, ix);
+  await writePeoplePages(o, ix, await togetherModels(ix, windows.seenWithMs, windows.visitGapMs));
   for (const cam of ix.cameraById.values()) {
     for (const m of cameraPageModels(ix, cam.id)) {
       await o.inline(m.visits.map((v) => v.best));

@@ -30,6 +30,14 @@ const KINDS = {
   forget: { args: z.object({ person: id }), result: z.object({ faceIds: ids }) },
   purge: { args: z.object({ before: z.number().finite() }), result: z.object({ faceIds: ids, retired: ids }) },
   label: { args: z.object({ person: id, name: z.string().max(500) }), result: z.object({ person: id, label: z.string().nullable() }) },
+  /**
+   * An undone merge: `faces` (the merged person's faces when merged) leave `kept` and are `person`
+   * again; `links`, the must-links the merge added, go.
+   */
+  unmerge: {
+    args: z.object({ kept: id, person: id, faces: z.array(id).min(1), links: z.array(z.tuple([id, id])).default([]) }),
+    result: z.object({ person: id, faces: z.number().int() }),
+  },
 } as const;
 
 type Kinds = typeof KINDS;

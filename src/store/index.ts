@@ -17,6 +17,9 @@ import { TracksRepository } from './tracks.js';
 import { WatchRepository } from './watch.js';
 import { AlertsRepository } from './alerts.js';
 import { SpoolReader } from './spool.js';
+import { UsersRepository } from './users.js';
+import { AuditRepository } from './audit.js';
+import { DeskReader } from './desk.js';
 
 export { DB_FILE } from './db.js';
 export type { Database, TxHandle, Backend } from './db.js';
@@ -33,6 +36,10 @@ export * from './watch.js';
 export * from './alerts.js';
 export { SpoolReader } from './spool.js';
 export { CentralRepository, type ShipBatch, type ClusterFace } from './central.js';
+export * from './users.js';
+export * from './audit.js';
+export * from './desk.js';
+export { cutMustLinks, removeMustLinks, reviveMerged } from './review.js';
 export { encodeDescriptor, decodeDescriptor, DESCRIPTOR_LENGTH } from './codec.js';
 
 export interface Store {
@@ -48,6 +55,10 @@ export interface Store {
   alerts: AlertsRepository;
   /** An edge's store read as its shipping spool. */
   spool: SpoolReader;
+  users: UsersRepository;
+  audit: AuditRepository;
+  /** Reads for the review page and the seen-with/route analyses. */
+  desk: DeskReader;
   close(): Promise<void>;
 }
 
@@ -75,6 +86,9 @@ export function storeOver(db: Database): Store {
     watch: new WatchRepository(db),
     alerts: new AlertsRepository(db),
     spool: new SpoolReader(db),
+    users: new UsersRepository(db),
+    audit: new AuditRepository(db),
+    desk: new DeskReader(db),
     close: () => db.close(),
   };
 }

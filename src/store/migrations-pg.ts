@@ -291,6 +291,28 @@ const SITES = `
   REVOKE ALL ON FUNCTION faceidx_site_may_ship FROM PUBLIC;
 `;
 
+const REVIEW = `
+  CREATE TABLE users (
+    id            ${ID},
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'read-only')),
+    password_hash TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL
+  );
+  CREATE TABLE audit_log (
+    id        ${ID},
+    at        BIGINT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    summary   TEXT NOT NULL,
+    details   TEXT NOT NULL,
+    undone_by BIGINT
+  );
+  CREATE INDEX audit_log_by_time ON audit_log(at);
+  CREATE INDEX faces_review ON faces(camera_id, ts, clusterable) INCLUDE (id);
+`;
+
 export const POSTGRES_MIGRATIONS: Readonly<Record<number, string>> = {
   1: INITIAL,
   2: REQUESTS,
@@ -299,4 +321,5 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<number, string>> = {
   5: FOOTAGE_TIME,
   6: LOOPING,
   7: SITES,
+  8: REVIEW,
 };

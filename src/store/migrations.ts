@@ -201,6 +201,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tracks_by_update ON tracks(updated_at);
     `,
   },
+  {
+    version: 8,
+    name: 'users of the review page and the audit log of review actions',
+    sql: `
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT NOT NULL UNIQUE,
+        role          TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'read-only')),
+        password_hash TEXT NOT NULL,               -- scrypt$N$r$p$salt$hash (base64), src/web/passwords.ts
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL             -- changes with the password or role: ends that user's sessions
+      );
+      CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        INTEGER NOT NULL,                -- ms since the epoch
+        actor     TEXT NOT NULL,                   -- web:<user> | cli:<system user>
+        action    TEXT NOT NULL,                   -- label | merge | not | not-track | forget | watch-add | watch-remove | undo
+        summary   TEXT NOT NULL,                   -- one line for people
+        details   TEXT NOT NULL,                   -- JSON: arguments, result and what an undo needs
+        undone_by INTEGER                          -- the audit row of the undo, once undone
+      );
+      CREATE INDEX audit_log_by_time ON audit_log(at);
+      -- The review page's people grid aggregates every face per person: this index holds every
+      -- column it reads (and the id), so the face rows (mostly their thumbnail) are never read.
+      CREATE INDEX faces_review ON faces(camera_id, ts, clusterable);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

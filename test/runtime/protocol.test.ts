@@ -14,7 +14,7 @@ const isRequestError = (re: RegExp) => (e: unknown) => isFaceidxError(e, 'FACEID
 test('requests are read back checked: unknown kinds and malformed arguments are FACEIDX_REQUEST (exit 76)', () => {
   assert.deepEqual(parseRequest('merge', { a: 1, b: 2 }), { kind: 'merge', args: { a: 1, b: 2 } });
   assert.deepEqual(parseRequest('recluster', {}), { kind: 'recluster', args: {} });
-  assert.throws(() => parseRequest('explode', {}), isRequestError(/unknown request kind "explode" \(known: merge, not, recluster, forget, purge, label\)/));
+  assert.throws(() => parseRequest('explode', {}), isRequestError(/unknown request kind "explode" \(known: merge, not, recluster, forget, purge, label, unmerge\)/));
   assert.throws(() => parseRequest('toString', {}), isRequestError(/unknown request kind/), 'no prototype keys');
   assert.throws(() => parseRequest(7, {}), isRequestError(/unknown request kind "7"/));
   assert.throws(() => parseRequest('merge', { a: 1 }), isRequestError(/malformed merge request: b:/));
