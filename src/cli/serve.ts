@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { ExitCode } from '../errors.js';
 import { FaceEngine } from '../faces/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { openStore } from '../store/index.js';
+import { openConfiguredStore } from '../runtime/store-target.js';
 import type { WebDeps } from '../web/deps.js';
 import { busyTimeoutMs } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, parseIntOption, type ConfigOption } from './output.js';
@@ -55,7 +55,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .action(async (opts: ServeOptions) => {
       const config = loadConfig(configPath(opts), { allowMissingEnv: true });
       const log = createLogger({ level: config.logging.level }).child({ module: 'web' });
-      const store = await openStore(config.storage.dir, { busyTimeoutMs: busyTimeoutMs() });
+      const store = await openConfiguredStore(config, { busyTimeoutMs: busyTimeoutMs() });
       const engine = lazyEngine(config, log);
       try {
         // Loaded here: the other commands never need the web server's modules.

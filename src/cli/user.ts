@@ -10,7 +10,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { ExitCode, FaceidxError } from '../errors.js';
 import { hashPassword, passwordProblem } from '../access/passwords.js';
-import { openStore, ROLES, type Role, type Store } from '../store/index.js';
+import { ROLES, type Role, type Store } from '../store/index.js';
+import { openConfiguredStore } from '../runtime/store-target.js';
 import { busyTimeoutMs } from './context.js';
 import { addConfigOption, configPath, exitCodesHelp, formatTable, isoTime, printJson, printNote, printText, tableTime, usage, type ConfigOption } from './output.js';
 
@@ -84,7 +85,7 @@ async function newPassword(opts: PasswordOptions): Promise<string> {
 async function withUsers<T>(opts: ConfigOption, fn: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig(configPath(opts), { allowMissingEnv: true });
   // Created when missing: users may come before the daemon ever ran.
-  const store = await openStore(config.storage.dir, { busyTimeoutMs: busyTimeoutMs() });
+  const store = await openConfiguredStore(config, { busyTimeoutMs: busyTimeoutMs() });
   try {
     return await fn(store);
   } finally {

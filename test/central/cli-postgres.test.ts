@@ -36,6 +36,7 @@ test('people, person, search, montage, export, report, watch and alerts print th
     ['person', a, '--json'], ['person', a], ['person', String(fx.ids.merged)],
     ['export', '--format', 'json'], ['export', '--format', 'csv'],
     ['search', photo, '--json'], ['watch', 'list', '--json'], ['alerts', '--json'], ['alerts'],
+    ['seen-with', a, '--json'], ['seen-with', a], ['route', a, '--json'], ['route', a],
   ];
   for (const args of commands) {
     const [onSqlite, onPostgres] = [await cli(...args, '--config', sqlite), await cli(...args, '--config', postgres)];
