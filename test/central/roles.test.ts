@@ -44,7 +44,7 @@ test("the README's roles: a site ships its own faces and reads nothing, a reader
     writeFileSync(file, `storage:\n  dir: ${join(dir, role)}\n  backend: postgres\n  postgres:\n    url: ${JSON.stringify(as(role))}\n`);
     return file;
   };
-  server.psql('CREATE ROLE reviewer1 LOGIN IN ROLE faceidx_reviewer;', 'faceidx');
+  server.psql('CREATE ROLE reviewer1 LOGIN IN ROLE faceidx_reviewer; INSERT INTO people (id, created_at) VALUES (1, 0);', 'faceidx');
   const reader = config('investigator1');
   const people = await cli('people', '--json', '--all', '--config', reader);
   assert.equal(people.code, 0, people.stderr);
