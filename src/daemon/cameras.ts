@@ -31,21 +31,42 @@ export interface CameraRunnerOptions {
   feedLog?: Logger;
   /** Called when a finite feed reached its end and its frames are stored. */
   onDone?: (cameraId: string) => void;
+  /** Per camera, where its tracks cut by a crash began (store.tracks.openStarts at daemon start). */
+  cutTracks?: ReadonlyMap<string, number>;
+}
+
+/** Most footage replayed after a crash to follow the tracks it cut again (see resumePosition). */
+export const REPLAY_MAX_SEC = 60;
+
+/**
+ * Pure: where a file resumes at start (frames at or before this position are skipped). After
+ * the last stored frame (`stored`); when a crash cut tracks of the camera, at the first frame of
+ * the earliest (`cutFrom`, at most REPLAY_MAX_SEC back): the tracker then follows them through
+ * the same frames as without the crash (its aggregate, which turned faces are mere sightings),
+ * while the faces of those frames, stored already, are skipped by the store.
+ */
+export function resumePosition(stored: number, cutFrom: number | undefined, fps: number): number {
+  if (cutFrom === undefined || !(cutFrom <= stored)) return stored;
+  return Math.max(cutFrom, stored - REPLAY_MAX_SEC) - 0.5 / fps;
 }
 
 export class CameraRunner {
   private readonly running = new Map<string, Running>();
   private readonly finished = new Map<string, FeedStatus>();
   private retryLimit: number | undefined;
+  /** Cut tracks not yet replayed: used by each camera's first start only. */
+  private readonly cut: Map<string, number>;
 
-  constructor(private readonly opts: CameraRunnerOptions) {}
+  constructor(private readonly opts: CameraRunnerOptions) {
+    this.cut = new Map(opts.cutTracks);
+  }
 
   /** Batch mode: finite feeds started from now on give up after `retries` failed restarts. */
   setRetryLimit(retries: number): void {
     this.retryLimit = retries;
   }
 
-  /** Starts a camera, resuming a file or folder after the last frame stored for it. */
+  /** Starts a camera, resuming a file or folder after the last frame stored for it (a file: at the tracks a crash cut, resumePosition). */
   async start(camera: CameraConfig): Promise<void> {
     const { store, log } = this.opts;
     const url = redactUrl(camera.url);
@@ -54,6 +75,8 @@ export class CameraRunner {
     if (known && known.url !== url) await store.cameras.resetProgress(camera.id);
     await store.cameras.upsert({ id: camera.id, url, kind });
     const progress = await store.cameras.progress(camera.id); // none after the reset above
+    const cutFrom = kind === 'file' ? this.cut.get(camera.id) : undefined;
+    this.cut.delete(camera.id);
     const finite = (kind === 'file' && !camera.loop) || (kind === 'folder' && !camera.watch);
     if (finite && progress?.done) {
       log.info({ camera: camera.id }, 'feed already processed to its end; not reading it again');
@@ -61,8 +84,11 @@ export class CameraRunner {
       this.opts.onDone?.(camera.id);
       return;
     }
-    const resumeAfter = finite && progress ? progress.position : undefined;
-    if (resumeAfter !== undefined) log.info({ camera: camera.id, resumeAfter }, 'resuming feed after the last stored frame');
+    const resumeAfter = finite && progress ? resumePosition(progress.position, cutFrom, camera.fps) : undefined;
+    if (resumeAfter !== undefined) {
+      const replay = resumeAfter < progress!.position;
+      log.info({ camera: camera.id, resumeAfter, ...(replay ? { stored: progress!.position } : {}) }, replay ? 'resuming feed at the tracks the crash cut (their stored faces are skipped)' : 'resuming feed after the last stored frame');
+    }
     const feed = new CameraFeed(camera, {
       log: this.opts.feedLog ?? log,
       maxQueue: this.opts.maxQueue,

@@ -143,6 +143,7 @@ async function assemble(config: Readonly<Config>, log: Logger): Promise<Parts> {
 
 async function assembleStages(config: Readonly<Config>, log: Logger, store: Store): Promise<Parts> {
   const dir = config.storage.dir;
+  const cutTracks = await store.tracks.openStarts(); // files resume there: the tracker follows the cut tracks again
   const interrupted = await store.tracks.closeOpen('interrupted'); // a track cut by a crash is closed, never continued
   if (interrupted > 0) log.info({ tracks: interrupted }, 'closed the tracks left open by the last run');
   const workers = config.inference.workers ?? (availableParallelism() >= 2 ? 2 : 0);
@@ -170,7 +171,7 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
       for (const u of trackUpdates(frame)) await alerts.onTrackUpdate(u);
     },
   });
-  const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log });
+  const runner = new CameraRunner({ store, pipeline, maxQueue: config.queue.maxFrames, log: log.child({ module: 'cameras' }), feedLog: log, cutTracks });
   const central = config.central;
   const shipper = central
     ? new Shipper({ local: store, site: config.site!, url: central.url, batch: central.batch, intervalMs: central.interval, retryMaxMs: central.retryMax, log: log.child({ module: 'shipper' }) })

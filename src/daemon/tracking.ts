@@ -83,13 +83,19 @@ export class TrackStage {
 
   private writes(links: readonly FaceLink[], ended: readonly EndedTrack[]): TrackWrite[] {
     const byKey = new Map<number, TrackWrite>();
-    const base = (t: TrackSnapshot): TrackWrite => ({
-      key: t.key, id: this.ids.get(t.key), cameraId: t.cameraId, firstTs: t.firstTs, lastTs: t.lastTs, firstPos: t.firstPos,
-      lastPos: t.lastPos, quality: t.quality, aggregate: t.aggregate, identifiable: t.identifiable,
-    });
+    const base = (t: TrackSnapshot): TrackWrite => {
+      const id = this.ids.get(t.key);
+      // A row starts with its first stored face: frames the track had before (replayed after a
+      // crash, their faces stored already in the cut track) are not its own.
+      const [firstTs, firstPos] = id === undefined ? [t.lastTs, t.lastPos] : [t.firstTs, t.firstPos];
+      return {
+        key: t.key, id, cameraId: t.cameraId, firstTs, lastTs: t.lastTs, firstPos,
+        lastPos: t.lastPos, quality: t.quality, aggregate: t.aggregate, identifiable: t.identifiable,
+      };
+    };
     links.forEach((l, i) => {
       const w = base(l.track);
-      if (l.isBest) w.bestFace = i;
+      if (l.isBest || w.id === undefined) w.bestFace = i; // a new row's first face is its best until a better one comes
       byKey.set(l.track.key, w);
     });
     for (const e of ended) byKey.set(e.track.key, { ...(byKey.get(e.track.key) ?? base(e.track)), endReason: e.reason });

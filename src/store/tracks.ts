@@ -8,7 +8,9 @@
  *    already stored (the frame processed again after a crash) is skipped (null id) and does not
  *    count; a new track none of whose faces were stored gets no row.
  *  - closeOpen(): closes every track still open (at daemon start: a track cut by a crash is
- *    closed, never continued; its faces stay).
+ *    closed, never continued; its faces stay). openStarts(), read just before, says where each
+ *    camera's cut tracks began: a file resumes there, so the tracker follows them again
+ *    (src/daemon/cameras.ts resumePosition) and what follows is a new track.
  *  - refreshTracks(): after faces were deleted, recounts the tracks that lost faces, picks a new
  *    best face where the old one went, and deletes tracks left without a face.
  */
@@ -118,6 +120,14 @@ export class TracksRepository {
       cameraId === undefined ? [now, reason, now] : [now, reason, now, cameraId],
     );
     return r.changes;
+  }
+
+  /** Per camera with an open track: the first position of its earliest open track. */
+  async openStarts(): Promise<Map<string, number>> {
+    const rows = await this.db.all<{ cameraId: string; firstPos: number }>(
+      'SELECT camera_id AS "cameraId", min(first_pos) AS "firstPos" FROM tracks WHERE closed_at IS NULL GROUP BY camera_id',
+    );
+    return new Map(rows.map((r) => [r.cameraId, r.firstPos]));
   }
 
   async get(id: number): Promise<TrackRow | undefined> {

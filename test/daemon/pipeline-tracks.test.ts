@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/index.js';
 import type { AnalyzedFace } from '../../src/daemon/pipeline.js';
+import { resumePosition } from '../../src/daemon/cameras.js';
 import { stubPipeline } from './stub-pipeline.js';
 
 const centre = (k: number) => Float32Array.from({ length: 128 }, (_, i) => Math.sin(k * 97 + i * 1.3) * 0.12);
@@ -76,5 +77,36 @@ test('a track cut by a crash is closed at the next start and not continued or du
   assert.deepEqual(tracks.map((t) => [t.n, t.faces, t.end_reason]), [[3, 3, 'interrupted'], [3, 3, null]]);
   const [dups] = await again.store.db.all<{ n: number }>('SELECT count(*) AS n FROM (SELECT track_id, ts FROM faces GROUP BY 1, 2 HAVING count(*) > 1)');
   assert.equal(dups!.n, 0, 'no track holds two faces of one frame');
+  await again.store.close();
+});
+
+test('after a crash mid-track the file resumes at the cut track\'s start: the tracker follows it as without the crash (a turned face stays a sighting), nothing is stored twice', async () => {
+  // Person 1 frontal, then turned (a descriptor far from the frontal ones), then frontal again.
+  const turned: AnalyzedFace = { ...person(9, 18), quality: { ...person(9, 18).quality, yaw: 0.5 } };
+  const frames = [[person(1, 10)], [person(1, 14)], [turned], [person(1, 22)], [person(1, 26)]];
+  const outcome = async (store: Store) => ({
+    faces: await store.db.all<{ pos: number; clusterable: number }>('SELECT frame_pos AS pos, clusterable FROM faces ORDER BY ts'),
+    people: (await store.db.all<{ n: number }>('SELECT count(DISTINCT person_id) AS n FROM face_person'))[0]!.n,
+  });
+  const uncut = await setup();
+  for (const [i, faces] of frames.entries()) await uncut.run(i, faces);
+  const expected = await outcome(uncut.store);
+  assert.deepEqual(expected.faces.map((f) => f.clusterable), [1, 1, 0, 1, 1], 'uncut: the turned face is a sighting');
+  await uncut.store.close();
+
+  const first = await setup();
+  for (let i = 0; i < 2; i++) await first.run(i, frames[i]!);
+  await first.store.close(); // killed: the track stays open
+  const again = await setup(first.dir);
+  const cut = await again.store.tracks.openStarts(); // what the daemon does at start
+  assert.equal(await again.store.tracks.closeOpen('interrupted'), 1);
+  const from = resumePosition((await again.store.cameras.progress('cam'))!.position, cut.get('cam'), 2);
+  for (const [i, faces] of frames.entries()) if (i * 0.5 > from) await again.run(i, faces);
+  assert.deepEqual(await outcome(again.store), expected);
+  const tracks = await again.store.db.all<{ n: number; end_reason: string | null; first_pos: number; best: number | null }>(
+    'SELECT t.end_reason, t.first_pos, t.faces AS n, t.best_face_id AS best FROM tracks t ORDER BY t.id',
+  );
+  assert.deepEqual(tracks.map((t) => [t.n, t.end_reason, t.first_pos]), [[2, 'interrupted', 0], [3, null, 1]], 'the cut track stays closed; the rest is a new track from its first stored face');
+  assert.ok(tracks.every((t) => t.best !== null));
   await again.store.close();
 });

@@ -5,6 +5,7 @@ import { diffCameras, sectionsNeedingRestart } from '../../src/daemon/reload.js'
 import { areaShrink, faceThumbnail, thumbnailRect } from '../../src/daemon/thumbnail.js';
 import sharp from 'sharp';
 import { failureSummary } from '../../src/daemon/until-done.js';
+import { REPLAY_MAX_SEC, resumePosition } from '../../src/daemon/cameras.js';
 import { buildReport, formatReport } from '../../src/cli/status.js';
 
 const cfg = (cams: string, extra = '') =>
@@ -113,4 +114,12 @@ test('faceThumbnail: a large face shrunk here looks like sharp\'s resize of it (
   const ref = await sharp(frame.data, { raw: { width, height, channels: 3 } }).extract(thumbnailRect(box, width, height)).resize(112, 112, { fit: 'fill' }).raw().toBuffer();
   const diff = got.data.reduce((a, v, i) => a + Math.abs(v - ref[i]!), 0) / ref.length;
   assert.ok(diff < 2, `mean difference ${diff.toFixed(2)}`);
+});
+
+test('resume position of a file: after the last stored frame, or half a frame before the first frame of the tracks a crash cut (at most REPLAY_MAX_SEC back)', () => {
+  assert.equal(resumePosition(12.5, undefined, 4), 12.5);
+  assert.equal(resumePosition(12.5, 11, 4), 10.875);
+  assert.equal(resumePosition(12.5, 0, 2), -0.25, 'a track from the first frame: the file is read from its start');
+  assert.equal(resumePosition(300, 10, 4), 300 - REPLAY_MAX_SEC - 0.125, 'a long track: only the last minute is replayed');
+  assert.equal(resumePosition(12.5, 13, 4), 12.5, 'a track starting after the recorded progress: the next frame is its first');
 });
