@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ConfigError, formatProblem } from '../config/load.js';
 import { exitCodeFor, ExitCode, isFaceidxError } from '../errors.js';
-import { UNTIL_DONE_RETRIES } from '../daemon/until-done.js';
+import { SHIP_AT_BATCH_END_MS, UNTIL_DONE_RETRIES } from '../runtime/limits.js';
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
   program
@@ -23,7 +23,9 @@ waited for. Without --until-done (a service) failing feeds are retried for as lo
 Exit codes: 0 stopped cleanly (with --until-done: every file/folder read to its end), 1 shutdown
 deadline passed, 66 --until-done: some camera ended with an error (missing, unreadable or truncated
 input; everything the other cameras gave is stored), 69 models or inference provider unavailable,
-75 another daemon uses the same storage.dir, 78 invalid config or a newer database, 130 forced.`,
+75 another daemon uses the same storage.dir (or, with --until-done at an edge site, the central
+store stayed unreachable for ${SHIP_AT_BATCH_END_MS / 60_000} minutes after the last frame: the faces not shipped stay in the
+local store and ship at the next start), 78 invalid config or a newer database, 130 forced.`,
     )
     .action(async (opts: { config: string; untilDone?: boolean; logLevel?: string }) => {
       const { runDaemon } = await import('../runtime/launch.js');

@@ -18,7 +18,8 @@ import { isClusterable, qualityScore } from '../faces/quality.js';
 import { createNotifier } from './sd-notify.js';
 import { Pipeline } from './pipeline.js';
 import { CameraRunner } from './cameras.js';
-import { failureSummary, UNTIL_DONE_RETRIES } from './until-done.js';
+import { SHIP_AT_BATCH_END_MS, UNTIL_DONE_RETRIES } from '../runtime/limits.js';
+import { failureSummary } from './until-done.js';
 import { installSignals } from './lifecycle.js';
 import { diffCameras, sectionsNeedingRestart } from './reload.js';
 import { livePid, removePid, writePid, writeStatus, type DaemonStatus } from '../runtime/status-file.js';
@@ -182,8 +183,6 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
 
 /** How long a stop waits for the last faces to ship (a batch run waits until they are shipped or the store is unreachable). */
 const SHIP_AT_STOP_MS = 3000;
-/** A batch run waits this long for an unreachable central store before it gives up (exit 75). */
-export const SHIP_AT_BATCH_END_MS = 10 * 60_000;
 
 /** Stops feeds, finishes the frames in flight, ships what is left (edges), saves the index and closes the store. */
 async function shutdown(p: Parts, batch = false): Promise<number> {

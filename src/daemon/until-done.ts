@@ -3,16 +3,11 @@
  * folder feed has ended; one that still cannot be opened after UNTIL_DONE_RETRIES restarts has
  * ended with an error. The run then prints one line per such camera (failureSummary) and exits
  * with ExitCode.NOINPUT (66), after everything the other cameras gave is stored.
- * No imports with side effects: `faceidx run --help` reads the constant.
+ * The retry limit lives in src/runtime/limits.ts (`faceidx run --help` states it).
  */
 import type { FeedStatus } from '../feed/types.js';
 
-/**
- * Restarts a file or folder gets in a batch run before it counts as ended with an error. With
- * the feed backoff (1 s, 2 s, 4 s) that is about 7 s: enough for a file still being copied or a
- * mount that comes a moment late, short next to any real batch.
- */
-export const UNTIL_DONE_RETRIES = 3;
+export { UNTIL_DONE_RETRIES } from '../runtime/limits.js';
 
 /** Pure: one line per failed feed for the end of a batch run, then what the exit means. */
 export function failureSummary(failed: FeedStatus[], cameras: number): string[] {

@@ -75,7 +75,10 @@ export class FaceIndex {
     if (opts.dir !== null) {
       await ensurePrivateDir(opts.dir);
       index.loadProblem = await index.load(opts.dir);
-      if (index.loadProblem) opts.log.warn({ problem: index.loadProblem }, 'index file not used; it will be rebuilt from the store');
+      // No file yet is the normal state of a new store: nothing to warn about (the sync that
+      // follows logs a rebuild when the store already holds faces).
+      if (index.loadProblem === 'missing') opts.log.debug('no index file yet; it will be built from the store');
+      else if (index.loadProblem) opts.log.warn({ problem: index.loadProblem }, 'the index file is not usable; it will be rebuilt from the store');
     }
     return index;
   }

@@ -56,3 +56,28 @@ test('a large add yields to the event loop between chunks', async () => {
   assert.equal(tickedBeforeDone, true);
   assert.equal(index.size, 3000);
 });
+
+test('a new store (no index file yet) logs no warning; a damaged index file does', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { PassThrough } = await import('node:stream');
+  const { createLogger } = await import('../../src/log/logger.js');
+  const dir = mkdtempSync(join(tmpdir(), 'faceidx-index-'));
+  const lines: Array<{ level: number; msg: string }> = [];
+  const out = new PassThrough();
+  out.on('data', (b: Buffer) => { for (const l of b.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: number; msg: string }); });
+  const log = createLogger({ level: 'info', pretty: false, destination: out });
+  try {
+    const fresh = await FaceIndex.open({ ...params, dir, log });
+    assert.equal(fresh.loadProblem, 'missing');
+    writeFileSync(join(dir, 'faces.hnsw.json'), JSON.stringify({ version: 1, dim: 128, M: 16, efConstruction: 100, bytes: 5, sha256: 'x', count: 0 }));
+    writeFileSync(join(dir, 'faces.hnsw'), 'short');
+    const damaged = await FaceIndex.open({ ...params, dir, log });
+    await new Promise((r) => setImmediate(r));
+    assert.match(damaged.loadProblem ?? '', /corrupt|unreadable/);
+    assert.deepEqual(lines.filter((l) => l.level >= 40).map((l) => l.msg), ['the index file is not usable; it will be rebuilt from the store']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
