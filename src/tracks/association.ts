@@ -18,6 +18,14 @@
  * open track in its place, and no other unmatched face in that track's place): then it continues
  * the track as a *sighting* (its descriptor is not trusted; the tracker keeps it out of the
  * track's aggregate and the pipeline out of clustering), since a turned head is not a new person.
+ *
+ * Blind links (crowds): a pair whose descriptor weight is under BLIND_WEIGHT (a face, or a
+ * track's last face, smaller than three quarters of `descriptorHeight`) is decided by position
+ * alone, nearly, which in a crowd can hop from one person to the next. Such a pair is kept only
+ * when it is unambiguous: no other track's place holds the face and no other face is in the
+ * track's place, unless that rival is clearly further away (the pair's position term at most
+ * BLIND_MARGIN times the rival's). Otherwise the face starts a track of its own: a small face
+ * may be left out of its person's track, but it never carries a track on to another person.
  */
 import { centreDistance, descriptorDistance, iou, predict, type Box, type Velocity } from './geometry.js';
 
@@ -51,9 +59,15 @@ export interface PairVerdict {
   distance: number | undefined;
   /** Position term alone (ranks jump candidates). */
   position: number;
+  /** Weight of the descriptor in this pair (0: position alone). */
+  weight: number;
 }
 
 const MIN_IOU = 0.3;
+/** Descriptor weight under which a pair is blind (decided by position, nearly alone). */
+export const BLIND_WEIGHT = 0.5;
+/** A blind pair stands against a rival in the same place only when its position term is at most this times the rival's. */
+export const BLIND_MARGIN = 0.5;
 const MAX_SCALE = 2;
 /** Longest extrapolation of the velocity: beyond it a missed face is assumed to have stopped. */
 const PREDICT_CAP_MS = 2000;
@@ -79,7 +93,7 @@ export function judgePair(track: AssocTrack, face: AssocFace, ts: number, s: Ass
   const descOk = distance === undefined || w === 0 || distance <= s.maxDistance / w;
   const descTerm = distance === undefined ? 0 : Math.min(1, distance / s.maxDistance);
   const cost = (1 - w / 2) * position + (w / 2) * descTerm;
-  return { placed, feasible: placed && descOk, cost, distance, position };
+  return { placed, feasible: placed && descOk, cost, distance, position, weight: w };
 }
 
 export interface Assignment {
@@ -106,6 +120,7 @@ export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[
     taken.add(p.t);
     trackOf[p.f] = p.t;
   }
+  dropAmbiguousBlind(verdicts, trackOf, taken);
   const sighting = continueSightings(verdicts, faces, trackOf, taken);
   const jumped: number[] = [];
   faces.forEach((_, f) => {
@@ -137,4 +152,23 @@ function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[
     sighting[f] = true;
   }
   return sighting;
+}
+
+/**
+ * Undoes blind links (weight under BLIND_WEIGHT) that a placed rival contests: another track
+ * whose place holds the face, or another face in the track's place, with the pair's position
+ * term above BLIND_MARGIN times the rival's (mutates trackOf, taken). The face starts a new track.
+ */
+function dropAmbiguousBlind(verdicts: PairVerdict[][], trackOf: number[], taken: Set<number>): void {
+  const contested = (pos: number, rivals: PairVerdict[]) => rivals.some((v) => v.placed && pos > BLIND_MARGIN * v.position);
+  trackOf.forEach((t, f) => {
+    if (t === -1) return;
+    const v = verdicts[t]![f]!;
+    if (v.weight >= BLIND_WEIGHT) return;
+    const otherTracks = verdicts.filter((_, u) => u !== t).map((row) => row[f]!);
+    const otherFaces = verdicts[t]!.filter((_, g) => g !== f);
+    if (!contested(v.position, otherTracks) && !contested(v.position, otherFaces)) return;
+    trackOf[f] = -1;
+    taken.delete(t);
+  });
 }

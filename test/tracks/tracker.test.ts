@@ -224,3 +224,26 @@ test('a track\'s aggregate, best face and identifiable flag follow its faces', (
   assert.equal(worse.isBest, false);
   assert.equal(worse.track.faces, 3);
 });
+
+test('crowds: a small face between two small tracks links to neither (no blind hop); alone in a track\'s place it links', () => {
+  const t = new Tracker(SETTINGS);
+  // Two small faces (24 px: descriptor weight 0) side by side, 40 px apart.
+  const first = t.step(frame(0), [face(100, 100, 1, { h: 24 }), face(140, 100, 2, { h: 24 })]).links;
+  // Next frame: person 1 is gone; person 2's face sits half-way between the two tracks' places.
+  const mid = t.step(frame(1), [face(120, 100, 2, { h: 24 })]).links[0]!;
+  assert.equal(mid.isNew, true, 'an ambiguous blind link must start a new track');
+  assert.ok(![first[0]!.track.key, first[1]!.track.key].includes(mid.track.key));
+  // A small face alone in one track's place (the other track far away) continues it.
+  const t2 = new Tracker(SETTINGS);
+  const a = t2.step(frame(0), [face(100, 100, 1, { h: 24 }), face(400, 100, 2, { h: 24 })]).links;
+  const b = t2.step(frame(1), [face(104, 100, 3, { h: 24 }), face(402, 100, 4, { h: 24 })]).links;
+  assert.deepEqual(b.map((l) => l.track.key), a.map((l) => l.track.key));
+});
+
+test('crowds: a blind link stands against a rival that is clearly further away', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(100, 100, 1, { h: 24 }), face(150, 100, 2, { h: 24 })]).links;
+  // Each face moved 2 px: its own track's place is far nearer than the other's (50 px away).
+  const b = t.step(frame(1), [face(102, 100, 1, { h: 24 }), face(152, 100, 2, { h: 24 })]).links;
+  assert.deepEqual(b.map((l) => l.track.key), a.map((l) => l.track.key));
+});
