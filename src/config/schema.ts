@@ -119,6 +119,31 @@ export const configSchema = z.strictObject({
        * this much (0-255). 0 analyses every frame. Saves the detector passes on empty, static scenes.
        */
       skipStatic: z.number().min(0).max(255).default(8),
+      /**
+       * yunet: the small-face pass (src/faces/smallfaces.ts) for frames wider than 1.5 times
+       * inputWidth, where faces under about 35 px vanish when the frame is scaled down. Measured
+       * on 1080p crowd footage in src/faces/NOTES.md ("Small faces in 1080p crowds").
+       */
+      smallFaces: z
+        .strictObject({
+          /**
+           * `off`; `tiles`: the whole frame again in tiles at `scale` on every frame; `tracks`:
+           * tiles on a keyframe every `every` ms, and between keyframes a window around each small
+           * face the camera's tracks saw last.
+           */
+          mode: z.enum(['off', 'tiles', 'tracks']).default('tracks'),
+          /** Frame pixels -> detector pixels in the pass (1: full resolution). */
+          scale: z.number().gt(0).max(2).default(1),
+          /** mode tracks: frame time between keyframes (the whole frame in tiles). */
+          every: duration.default(1000),
+          /** mode tracks: faces lower than this (frame pixels) get a window between keyframes. */
+          maxHeight: z.number().min(1).max(1000).default(60),
+          /** mode tracks: a window reaches this many face heights beyond the face on each side. */
+          margin: z.number().min(0).max(20).default(2),
+          /** mode tracks: at most this many windows per frame (the smallest faces first). */
+          maxWindows: z.number().int().min(0).max(100).default(16),
+        })
+        .prefault({}),
     })
     .prefault({}),
   inference: z

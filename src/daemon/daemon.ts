@@ -162,7 +162,7 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
   const alertConfig = config.central ? { ...config.alerts, enabled: false } : config.alerts;
   const alerts = await AlertService.start({ store, config: alertConfig, log: log.child({ module: 'alerts' }) });
   const pipeline = new Pipeline({
-    analyzer: { analyze: (img) => engine.analyze(img) },
+    analyzer: { analyze: (img, opts) => engine.analyze(img, opts) },
     store,
     people,
     gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },

@@ -15,6 +15,8 @@ import type { GateInput } from '../faces/quality.js';
 import { faceThumbnail } from './thumbnail.js';
 import { sameScene, sceneSignature } from '../feed/scene.js';
 import type { EndReason } from '../tracks/index.js';
+import type { YunetRegion } from '../faces/yunet.js';
+import { SmallFacePlanner } from './small-faces.js';
 import { TrackStage, type StoredTrack, type TrackedFrame } from './tracking.js';
 
 export type { StoredTrack, TrackedFace, TrackedFrame } from './tracking.js';
@@ -31,7 +33,8 @@ export type AnalyzedFace = Omit<FaceResult, 'landmarks' | 'points5'> & Partial<P
 
 /** The faces stage as the pipeline sees it (src/faces FaceEngine). */
 export interface Analyzer {
-  analyze(img: { width: number; height: number; data: Uint8Array }): Promise<AnalyzedFace[]>;
+  /** `regions`: the small-face pass for this frame (src/daemon/small-faces.ts). */
+  analyze(img: { width: number; height: number; data: Uint8Array }, opts?: { regions?: YunetRegion[] }): Promise<AnalyzedFace[]>;
 }
 
 /** The people stage (src/people): indexes and clusters faces just stored. */
@@ -86,12 +89,14 @@ export class Pipeline {
   private sink: Promise<unknown> = Promise.resolve();
   /** Per camera: the signature of the last frame analysed that had no face. */
   private readonly emptyScene = new Map<string, Float32Array>();
+  readonly smallFaces: SmallFacePlanner;
   private readonly tracks: TrackStage;
   /** Per camera: the time source last recorded in the store. */
   private readonly timeSources = new Map<string, string>();
 
   constructor(private readonly deps: PipelineDeps) {
     this.tracks = new TrackStage(deps.store, deps.config.tracks);
+    this.smallFaces = new SmallFacePlanner(deps.config.detector);
   }
 
   /**
@@ -113,6 +118,7 @@ export class Pipeline {
    * tracks are closed with `reason`. Never throws: a failure is logged.
    */
   endTracks(cameraId: string, reason: EndReason = 'feed-end'): Promise<StoredTrack[]> {
+    this.smallFaces.forget(cameraId);
     return this.serialised(async () => {
       try {
         const tracks = await this.tracks.endCamera(cameraId, reason);
@@ -132,15 +138,23 @@ export class Pipeline {
    */
   private async analyze(frame: FrameLike, sig: Float32Array | undefined): Promise<AnalyzedFace[]> {
     const threshold = this.deps.config.detector.skipStatic;
-    if (threshold <= 0 || !sig) return this.deps.analyzer.analyze(frame);
+    if (threshold <= 0 || !sig) return this.detect(frame, sig);
     const empty = this.emptyScene.get(frame.cameraId);
     if (empty && sameScene(empty, sig, threshold)) {
       this.counters.framesStatic++;
       return [];
     }
-    const faces = await this.deps.analyzer.analyze(frame);
+    const faces = await this.detect(frame, sig);
     if (faces.length === 0) this.emptyScene.set(frame.cameraId, sig);
     else this.emptyScene.delete(frame.cameraId);
+    return faces;
+  }
+
+  /** The faces stage with the camera's small-face pass; remembers what it found for the next frame. */
+  private async detect(frame: FrameLike, sig: Float32Array | undefined): Promise<AnalyzedFace[]> {
+    const regions = this.smallFaces.plan(frame, sig);
+    const faces = await this.deps.analyzer.analyze(frame, regions.length > 0 ? { regions } : undefined);
+    this.smallFaces.saw(frame.cameraId, faces.map((f) => f.box));
     return faces;
   }
 

@@ -14,10 +14,10 @@ import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } fro
 import { letterboxCanvas, mirrorChip, packNchw, resampleCanvas, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { run } from './sessions.js';
 import { plausibleFaces } from './yunet-checks.js';
-import { clipToFrame, decodeYunet, packYunet, yunetInput, type YunetInput } from './yunet.js';
+import { clipToFrame, decodeYunet, offsetFaces, packYunet, packYunetRegion, yunetInput, type YunetInput, type YunetRegion } from './yunet.js';
 
-/** The detector section as configured (skipStatic belongs to the daemon's pipeline). */
-export type DetectorConfig = Omit<Config['detector'], 'skipStatic'>;
+/** The detector section as configured (skipStatic and smallFaces belong to the daemon's pipeline). */
+export type DetectorConfig = Omit<Config['detector'], 'skipStatic' | 'smallFaces'>;
 /** The detector settings with the model-dependent defaults filled in (resolveDetector). */
 export type DetectorSettings = DetectorConfig & { minScore: number; minFaceSize: number; padPass: 'off' | 'empty' | 'always' };
 
@@ -39,9 +39,14 @@ export interface Detection {
   points5?: Point[];
 }
 
+/** Extra passes for one frame: regions of it at their own scale (the small-face pass, smallfaces.ts). */
+export interface DetectOptions {
+  regions?: YunetRegion[];
+}
+
 export interface FaceDetector {
   readonly model: 'ssd' | 'yunet';
-  detect(img: RgbImage): Promise<Detection[]>;
+  detect(img: RgbImage, opts?: DetectOptions): Promise<Detection[]>;
 }
 
 const SSD_SIZE = 512;
@@ -131,11 +136,19 @@ export class YunetDetector implements FaceDetector {
     }));
   }
 
-  async detect(img: RgbImage): Promise<Detection[]> {
+  /** One region of the frame at its own scale (YunetRegion): faces in frame pixels, before NMS. */
+  async regionPass(img: RgbImage, region: YunetRegion): Promise<Array<Required<Detection>>> {
+    const { input, tensor } = packYunetRegion(img, region);
+    return offsetFaces(decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore), region.x, region.y);
+  }
+
+  async detect(img: RgbImage, opts: DetectOptions = {}): Promise<Detection[]> {
     const { nmsIou, minFaceSize, padPass, padFactors } = this.settings;
     const finish = (ds: Array<Required<Detection>>) =>
       plausibleFaces(bigEnough(mergeDetections(ds, nmsIou), minFaceSize)).map((d) => ({ ...d, box: clipToFrame(d.box, img.width, img.height) }));
-    let dets = finish(await this.framePass(img));
+    const found = await this.framePass(img);
+    for (const region of opts.regions ?? []) found.push(...(await this.regionPass(img, region)));
+    let dets = finish(found);
     if (padPass === 'off') return dets;
     for (const factor of padFactors) {
       if (padPass === 'empty' && dets.length > 0) break;

@@ -138,3 +138,77 @@ export function clipToFrame(box: Rect, width: number, height: number): Rect {
   const x1 = Math.min(width, box.x + box.width), y1 = Math.min(height, box.y + box.height);
   return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
 }
+
+/** A region of the frame for a YuNet pass at its own scale (the small-face pass). */
+export interface YunetRegion {
+  /** Frame pixels, whole numbers inside the frame. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Frame pixels -> input pixels (1: full resolution; 2: upscaled twice). */
+  scale: number;
+}
+
+/**
+ * Packs a region of the frame at `region.scale` into a NCHW BGR input (bilinear, half-pixel
+ * centres, zeros in the padding) sized to multiples of 32; `out` is reused when large enough.
+ * Faces decoded from it (decodeYunet with `input.scale = region.scale`) are in region pixels:
+ * add the region's x and y (offsetFaces).
+ */
+export function packYunetRegion(img: RgbImage, region: YunetRegion, out?: Float32Array): { input: YunetInput; tensor: Float32Array } {
+  const sw = Math.max(1, Math.round(region.width * region.scale));
+  const sh = Math.max(1, Math.round(region.height * region.scale));
+  const input: YunetInput = { width: Math.ceil(sw / 32) * 32, height: Math.ceil(sh / 32) * 32, scale: region.scale };
+  const size = 3 * input.width * input.height;
+  const tensor = out && out.length === size ? out : new Float32Array(size);
+  tensor.fill(0);
+  const plane = input.width * input.height;
+  const inv = 1 / region.scale;
+  const d = img.data;
+  const clampX = (v: number) => Math.min(Math.max(v, 0), img.width - 1);
+  const clampY = (v: number) => Math.min(Math.max(v, 0), img.height - 1);
+  for (let dy = 0; dy < sh; dy++) {
+    const sy = clampY(region.y + (dy + 0.5) * inv - 0.5);
+    const y0 = Math.floor(sy), fy = sy - y0, y1 = Math.min(y0 + 1, img.height - 1);
+    for (let dx = 0; dx < sw; dx++) {
+      const sx = clampX(region.x + (dx + 0.5) * inv - 0.5);
+      const x0 = Math.floor(sx), fx = sx - x0, x1 = Math.min(x0 + 1, img.width - 1);
+      const a = (y0 * img.width + x0) * 3, b = (y0 * img.width + x1) * 3, c = (y1 * img.width + x0) * 3, e = (y1 * img.width + x1) * 3;
+      const o = dy * input.width + dx;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = d[a + ch]! + (d[b + ch]! - d[a + ch]!) * fx;
+        const bot = d[c + ch]! + (d[e + ch]! - d[c + ch]!) * fx;
+        // RGB -> BGR planes.
+        tensor[(2 - ch) * plane + o] = top + (bot - top) * fy;
+      }
+    }
+  }
+  return { input, tensor };
+}
+
+/** Faces decoded in region pixels -> frame pixels. */
+export function offsetFaces(faces: YunetFace[], dx: number, dy: number): YunetFace[] {
+  return faces.map((f) => ({
+    score: f.score,
+    box: { ...f.box, x: f.box.x + dx, y: f.box.y + dy },
+    points5: f.points5.map(([x, y]) => [x + dx, y + dy] as Point),
+  }));
+}
+
+/**
+ * Tiles covering a `width` x `height` frame for a pass at `scale`: as few columns and rows as
+ * keep each tile at most `tile` input pixels on a side, neighbours overlapping by `overlap`
+ * frame pixels so a face on a seam lies whole in one of them. Whole pixels inside the frame. Pure.
+ */
+export function tileRegions(width: number, height: number, scale: number, tile: number, overlap: number): YunetRegion[] {
+  const span = tile / scale;
+  const cuts = (size: number) => {
+    const n = Math.max(1, Math.ceil((size - overlap) / Math.max(1, span - overlap)));
+    const len = Math.min(size, Math.ceil((size + (n - 1) * overlap) / n));
+    return Array.from({ length: n }, (_, i) => ({ at: n === 1 ? 0 : Math.round((i * (size - len)) / (n - 1)), len }));
+  };
+  const regions: YunetRegion[] = [];
+  for (const r of cuts(height)) for (const c of cuts(width)) regions.push({ x: c.at, y: r.at, width: c.len, height: r.len, scale });
+  return regions;
+}

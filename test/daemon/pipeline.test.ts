@@ -112,3 +112,28 @@ test('a fixed camera on an empty, unchanged scene skips the detector until the s
   assert.equal(pipeline.counters.framesProcessed, 9);
   await store.close();
 });
+
+test('the small-face pass: a 1080p frame gets the keyframe tiles, the next frames windows around small faces; a small frame none', async () => {
+  const seen: Array<number | undefined> = [];
+  const dir = join(mkdtempSync(join(tmpdir(), 'faceidx-pipeline-')), 'state');
+  const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\n`, 'p.yaml', { checkStorage: false });
+  const store = await openStore(dir);
+  await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
+  const people = await openPeople({ config, store, log: silentLogger });
+  const small: AnalyzedFace = { box: { x: 900, y: 100, width: 22, height: 28 }, score: 0.9, descriptor: near(CENTRES[0]!), quality: { height: 28, eyeDistance: 8, sharpness: 50, yaw: 0 } };
+  const pipeline = new Pipeline({
+    analyzer: { analyze: async (_img, opts) => { seen.push(opts?.regions?.length); return [small]; } },
+    store, people, config, log: silentLogger,
+    gate: { isClusterable: (q) => isClusterable(q, config.quality), score: (q) => qualityScore(q, config.quality) },
+  });
+  const big = (i: number) => ({ cameraId: 'cam', width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3).fill(i * 20), ts: 1_000_000 + i * 200, pos: i * 0.2 });
+  for (let i = 0; i < 6; i++) await pipeline.processFrame(big(i));
+  // Frame 0: six tiles (keyframe); 1-4: one window around the small face; 5 (1 s later): a keyframe again
+  // (the grey level changed everywhere, so every tile moved).
+  assert.deepEqual(seen, [6, 1, 1, 1, 1, 6]);
+  assert.equal(pipeline.smallFaces.counters.keyframes, 2);
+  await pipeline.processFrame({ cameraId: 'cam2', width: 640, height: 360, data: new Uint8Array(640 * 360 * 3), ts: 1_000_000, pos: 0 });
+  assert.equal(seen.at(-1), undefined);
+  await pipeline.drain();
+  await store.close();
+});

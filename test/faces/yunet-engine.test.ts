@@ -72,3 +72,22 @@ test('a YuNet box through the landmark net gives the SSD pipeline\'s descriptors
     assert.ok(dist(y[i]!.descriptor, ssdDlib[i]!.descriptor) < 0.25, `face ${i}: ${dist(y[i]!.descriptor, ssdDlib[i]!.descriptor)}`);
   }
 });
+
+test('small faces in a 1080p frame: the whole-frame pass at 640 misses most; the small-face tiles find all three, in frame pixels', async () => {
+  const sharp = (await import('sharp')).default;
+  const { tileRegions } = await import('../../src/faces/yunet.js');
+  // face-api's sample1.jpg (three faces about 230 px high) shrunk to 12%: faces of 26-29 px.
+  const w = Math.round(img.width * 0.12), h = Math.round(img.height * 0.12);
+  const small = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), { raw: { width: img.width, height: img.height, channels: 3 } }).resize(w, h).raw().toBuffer();
+  const frame = await sharp({ create: { width: 1920, height: 1080, channels: 3, background: { r: 90, g: 100, b: 110 } } })
+    .composite([{ input: small, raw: { width: w, height: h, channels: 3 }, left: 700, top: 300 }]).removeAlpha().raw().toBuffer();
+  const big = { width: 1920, height: 1080, data: new Uint8Array(frame) };
+  const base = await engine.detect(big);
+  assert.ok(base.length <= 1, `the 640 pass found ${base.length}`);
+  const found = await engine.analyze(big, { regions: tileRegions(1920, 1080, 1, 704, 96) });
+  assert.equal(found.length, 3);
+  for (const f of found) {
+    assert.ok(f.box.x > 700 && f.box.x + f.box.width < 700 + w && f.box.y > 300 && f.box.y + f.box.height < 300 + h, JSON.stringify(f.box));
+    assert.ok(f.box.height > 20 && f.box.height < 40);
+  }
+});

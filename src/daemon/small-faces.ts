@@ -1,0 +1,47 @@
+/**
+ * The small-face pass per camera (src/faces/smallfaces.ts plans it): remembers each camera's
+ * keyframe time and the faces of its last two analysed frames, and gives the regions YuNet sees
+ * again for the next frame. The faces of two frames, so one frame that misses a small face does
+ * not lose its window until the next keyframe.
+ */
+import type { Config } from '../config/schema.js';
+import type { Rect } from '../faces/preprocess.js';
+import { planSmallFaces, smallFacesApply, type SmallFaceState } from '../faces/smallfaces.js';
+import type { YunetRegion } from '../faces/yunet.js';
+
+interface CameraPlan {
+  state: SmallFaceState;
+  recent: Rect[][];
+}
+
+export class SmallFacePlanner {
+  private readonly cameras = new Map<string, CameraPlan>();
+  /** Keyframes planned and windows planned, for the status counters. */
+  readonly counters = { keyframes: 0, windows: 0 };
+
+  constructor(private readonly detector: Pick<Config['detector'], 'inputWidth' | 'smallFaces' | 'model'>) {}
+
+  /** The regions for this frame of the camera (none for SSD, small frames or mode off). */
+  plan(frame: { cameraId: string; width: number; height: number; ts: number; still?: boolean | undefined }, signature?: Float32Array): YunetRegion[] {
+    if (this.detector.model !== 'yunet' || !smallFacesApply(frame.width, this.detector)) return [];
+    const cam = this.cameras.get(frame.cameraId) ?? { state: { frames: 0 }, recent: [] };
+    // A still image has no tracks to follow: every image is a keyframe.
+    const state = frame.still ? { frames: cam.state.frames } : cam.state;
+    const p = planSmallFaces(frame.width, frame.height, this.detector, cam.recent.flat(), state, frame.ts, frame.still ? undefined : signature);
+    cam.state = p.state;
+    this.cameras.set(frame.cameraId, cam);
+    if (p.keyframe) this.counters.keyframes++;
+    else this.counters.windows += p.regions.length;
+    return p.regions;
+  }
+
+  /** The faces found in the camera's latest analysed frame. */
+  saw(cameraId: string, boxes: Rect[]): void {
+    const cam = this.cameras.get(cameraId);
+    if (cam) cam.recent = [boxes, ...cam.recent].slice(0, 2);
+  }
+
+  forget(cameraId: string): void {
+    this.cameras.delete(cameraId);
+  }
+}
