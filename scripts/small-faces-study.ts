@@ -14,16 +14,17 @@
  *  - the configured small-face pass (smallFaces.*) as the daemon runs it, with the faces of
  *    the previous frame as its tracks.
  * Time is per frame, the mean over the clip, in the same run (compare rows, not runs).
+ * `--start K`: the configured pass starts at frame K (its first keyframe), so the labelled frames
+ * are not all keyframes; `--verbose` names the labelled faces each variant missed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
-import type { Detection, YunetDetector } from '../src/faces/detectors.js';
+import type { Detection, DetectOptions, YunetDetector } from '../src/faces/detectors.js';
 import { defaultModelDir, FaceEngine, loadImage } from '../src/faces/index.js';
 import { SmallFacePlanner } from '../src/daemon/small-faces.js';
-import type { YunetRegion } from '../src/faces/yunet.js';
 import { sceneSignature } from '../src/feed/scene.js';
 import { createLogger } from '../src/log/logger.js';
 
@@ -31,13 +32,15 @@ interface LabelFace { x: number; y: number; w: number; h: number; person: string
 interface Labels { frames: Array<{ t: number; faces: LabelFace[] }> }
 
 const argv = process.argv.slice(2);
-let fps = 5, json = false, labelsFile = '';
+let fps = 5, json = false, labelsFile = '', start = 0, verbose = false;
 const sets: Array<[string, string]> = [];
 const clips: string[] = [];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
   if (a === '--fps') fps = Number(argv[++i]);
   else if (a === '--json') json = true;
+  else if (a === '--verbose') verbose = true;
+  else if (a === '--start') start = Number(argv[++i]);
   else if (a === '--labels') labelsFile = resolve(argv[++i]!);
   else if (a === '--set') { const [k, v] = argv[++i]!.split('='); sets.push([k!, v!]); }
   else clips.push(resolve(a));
@@ -46,36 +49,48 @@ if (clips.length !== 1 || !labelsFile) throw new Error('usage: small-faces-study
 const labels = JSON.parse(readFileSync(labelsFile, 'utf8')) as Labels;
 const byFrame = new Map(labels.frames.map((f) => [Math.round(f.t * fps), f.faces]));
 
-const raw: Record<string, unknown> = { cameras: [{ id: 'c', url: '/dev/null' }], storage: { dir: '/tmp' } };
-const detector: Record<string, unknown> = {};
+const planned = (smallFaces: Record<string, unknown>) => configSchema.parse({ cameras: [], storage: { dir: '/tmp' }, detector: { smallFaces } }).detector;
+const extra: Record<string, unknown> = {};
 for (const [k, v] of sets) {
   const [section, key] = k.split('.');
   if (section !== 'smallFaces') throw new Error('--set takes smallFaces.key=value');
-  detector[key!] = Number.isNaN(Number(v)) ? v : Number(v);
+  extra[key!] = Number.isNaN(Number(v)) ? v : Number(v);
 }
-raw.detector = { smallFaces: { mode: 'tracks', ...detector } };
-const cfg = configSchema.parse(raw);
-const engine = await FaceEngine.create({ detector: cfg.detector, inference: cfg.inference, modelDir: defaultModelDir(), log: createLogger({ level: 'warn', pretty: false, destination: process.stderr }) });
+const cfg = planned(extra);
+const engine = await FaceEngine.create({ detector: cfg, inference: configSchema.parse({ storage: { dir: '/tmp' } }).inference, modelDir: defaultModelDir(), log: createLogger({ level: 'warn', pretty: false, destination: process.stderr }) });
 const yunet = engine.detector as YunetDetector;
 
 const dir = mkdtempSync(join(tmpdir(), 'faceidx-small-'));
 execFileSync('ffmpeg', ['-v', 'error', '-i', clips[0]!, '-vf', `fps=${fps}`, join(dir, '%05d.png')]);
 const files = readdirSync(dir).sort();
 
-type Variant = { name: string; regions: (img: { width: number; height: number; data: Uint8Array }, prev: Detection[], i: number) => YunetRegion[] };
-const whole = (s: number) => (img: { width: number; height: number }): YunetRegion[] => [{ x: 0, y: 0, width: img.width, height: img.height, scale: s }];
-const planner = new SmallFacePlanner(cfg.detector);
-const variants: Variant[] = [
-  { name: 'base (640)', regions: () => [] },
-  { name: 'frame@0.67 (1280)', regions: whole(2 / 3) },
-  { name: 'frame@1 (full)', regions: whole(1) },
-  {
-    name: `smallFaces ${JSON.stringify(cfg.detector.smallFaces)}`,
-    regions: (img, prev, i) => {
+type Img = { width: number; height: number; data: Uint8Array };
+type Variant = { name: string; plan: (img: Img, prev: Detection[], i: number) => DetectOptions };
+const whole = (s: number) => (img: Img): DetectOptions => ({ regions: [{ x: 0, y: 0, width: img.width, height: img.height, scale: s }] });
+/** The daemon's planner with these smallFaces settings (the configured ones with --set on top). */
+function plannerVariant(name: string, settings: Record<string, unknown>): Variant {
+  const detector = planned({ ...extra, ...settings });
+  const planner = new SmallFacePlanner(detector);
+  return {
+    name: `${name} ${JSON.stringify(settings)}`,
+    plan: (img, prev, i) => {
+      if (i < start) return {};
       planner.saw('c', prev.map((d) => d.box));
       return planner.plan({ cameraId: 'c', width: img.width, height: img.height, ts: (i * 1000) / fps }, sceneSignature(img));
     },
-  },
+  };
+}
+const variants: Variant[] = [
+  { name: 'base (640)', plan: () => ({}) },
+  { name: 'frame@0.67 (1280)', plan: whole(2 / 3) },
+  { name: 'frame@1 (full)', plan: whole(1) },
+  plannerVariant('tiles', { mode: 'tiles' }),
+  plannerVariant('tracks', { every: '1s' }),
+  plannerVariant('tracks', { every: '1s', minFrames: 3 }),
+  plannerVariant('tracks', { every: '1s', minFrames: 3, tileScale: 2 / 3 }),
+  plannerVariant('tracks', { every: '1s', minFrames: 3, candidateScore: 0 }),
+  plannerVariant('tracks', { every: '3s' }),
+  plannerVariant('tracks', { every: '1h' }),
 ];
 
 const bands = [[0, 24], [24, 35], [35, 60], [60, 1e9]] as const;
@@ -97,12 +112,12 @@ for (let i = 0; i < files.length; i++) {
   const img = await loadImage(join(dir, files[i]!));
   const gt = byFrame.get(i);
   for (let v = 0; v < variants.length; v++) {
-    const regions = variants[v]!.regions(img, prev[v]!, i);
+    const opts = variants[v]!.plan(img, prev[v]!, i);
     const t0 = performance.now();
-    const dets = await yunet.detect(img, { regions });
+    const dets = await yunet.detect(img, opts);
     stats[v]!.ms += performance.now() - t0;
     stats[v]!.frames++;
-    stats[v]!.regions += regions.length;
+    stats[v]!.regions += opts.regions?.length ?? 0;
     prev[v] = dets;
     if (!gt) continue;
     const used = new Set<number>();
@@ -111,6 +126,7 @@ for (let i = 0; i < files.length; i++) {
       stats[v]!.total[b]!++;
       const k = dets.findIndex((d, j) => !used.has(j) && matches(d, l));
       if (k >= 0) { used.add(k); stats[v]!.found[b]!++; }
+      else if (verbose) console.error(`${variants[v]!.name.slice(0, 40)}: missed ${l.person} at frame ${i} (${l.x},${l.y} ${l.w}x${l.h})`);
     }
     stats[v]!.extra += dets.length - used.size;
   }

@@ -15,7 +15,7 @@ import type { GateInput } from '../faces/quality.js';
 import { faceThumbnail } from './thumbnail.js';
 import { sameScene, sceneSignature } from '../feed/scene.js';
 import type { EndReason } from '../tracks/index.js';
-import type { YunetRegion } from '../faces/yunet.js';
+import type { DetectOptions } from '../faces/detectors.js';
 import { SmallFacePlanner } from './small-faces.js';
 import { TrackStage, type StoredTrack, type TrackedFrame } from './tracking.js';
 
@@ -34,7 +34,7 @@ export type AnalyzedFace = Omit<FaceResult, 'landmarks' | 'points5'> & Partial<P
 /** The faces stage as the pipeline sees it (src/faces FaceEngine). */
 export interface Analyzer {
   /** `regions`: the small-face pass for this frame (src/daemon/small-faces.ts). */
-  analyze(img: { width: number; height: number; data: Uint8Array }, opts?: { regions?: YunetRegion[] }): Promise<AnalyzedFace[]>;
+  analyze(img: { width: number; height: number; data: Uint8Array }, opts?: DetectOptions): Promise<AnalyzedFace[]>;
 }
 
 /** The people stage (src/people): indexes and clusters faces just stored. */
@@ -152,8 +152,8 @@ export class Pipeline {
 
   /** The faces stage with the camera's small-face pass; remembers what it found for the next frame. */
   private async detect(frame: FrameLike, sig: Float32Array | undefined): Promise<AnalyzedFace[]> {
-    const regions = this.smallFaces.plan(frame, sig);
-    const faces = await this.deps.analyzer.analyze(frame, regions.length > 0 ? { regions } : undefined);
+    const pass = this.smallFaces.plan(frame, sig);
+    const faces = await this.deps.analyzer.analyze(frame, pass.regions.length > 0 || pass.candidates ? pass : undefined);
     this.smallFaces.saw(frame.cameraId, faces.map((f) => f.box));
     return faces;
   }

@@ -1,13 +1,17 @@
 /**
  * The small-face pass per camera (src/faces/smallfaces.ts plans it): remembers each camera's
  * keyframe time and the faces of its last two analysed frames, and gives the regions YuNet sees
- * again for the next frame. The faces of two frames, so one frame that misses a small face does
+ * again for the next frame, and whether to check the whole-frame pass's weak small boxes
+ * (candidates). The faces of two frames, so one frame that misses a small face does
  * not lose its window until the next keyframe.
  */
 import type { Config } from '../config/schema.js';
 import type { Rect } from '../faces/preprocess.js';
 import { planSmallFaces, smallFacesApply, type SmallFaceState } from '../faces/smallfaces.js';
-import type { YunetRegion } from '../faces/yunet.js';
+import type { DetectOptions } from '../faces/detectors.js';
+
+/** What the faces stage is asked to look at again in one frame. */
+export type SmallFacePass = { regions: NonNullable<DetectOptions['regions']>; candidates?: DetectOptions['candidates'] };
 
 interface CameraPlan {
   state: SmallFaceState;
@@ -21,9 +25,9 @@ export class SmallFacePlanner {
 
   constructor(private readonly detector: Pick<Config['detector'], 'inputWidth' | 'smallFaces' | 'model'>) {}
 
-  /** The regions for this frame of the camera (none for SSD, small frames or mode off). */
-  plan(frame: { cameraId: string; width: number; height: number; ts: number; still?: boolean | undefined }, signature?: Float32Array): YunetRegion[] {
-    if (this.detector.model !== 'yunet' || !smallFacesApply(frame.width, this.detector)) return [];
+  /** The pass for this frame of the camera (nothing for SSD, small frames or mode off). */
+  plan(frame: { cameraId: string; width: number; height: number; ts: number; still?: boolean | undefined }, signature?: Float32Array): SmallFacePass {
+    if (this.detector.model !== 'yunet' || !smallFacesApply(frame.width, this.detector)) return { regions: [] };
     const cam = this.cameras.get(frame.cameraId) ?? { state: { frames: 0 }, recent: [] };
     // A still image has no tracks to follow: every image is a keyframe.
     const state = frame.still ? { frames: cam.state.frames } : cam.state;
@@ -32,7 +36,12 @@ export class SmallFacePlanner {
     this.cameras.set(frame.cameraId, cam);
     if (p.keyframe) this.counters.keyframes++;
     else this.counters.windows += p.regions.length;
-    return p.regions;
+    const s = this.detector.smallFaces;
+    // Candidates between keyframes (a keyframe's tiles see the whole frame again anyway).
+    const candidates = s.mode === 'tracks' && s.candidateScore > 0 && !p.keyframe
+      ? { minScore: s.candidateScore, maxHeight: s.maxHeight, margin: s.margin, maxWindows: s.maxWindows, scale: s.scale }
+      : undefined;
+    return { regions: p.regions, candidates };
   }
 
   /** The faces found in the camera's latest analysed frame. */

@@ -14,6 +14,7 @@ import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } fro
 import { letterboxCanvas, mirrorChip, packNchw, resampleCanvas, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { run } from './sessions.js';
 import { plausibleFaces } from './yunet-checks.js';
+import { windowsAround } from './smallfaces.js';
 import { clipToFrame, decodeYunet, offsetFaces, packYunet, packYunetRegion, yunetInput, type YunetInput, type YunetRegion } from './yunet.js';
 
 /** The detector section as configured (skipStatic and smallFaces belong to the daemon's pipeline). */
@@ -39,9 +40,24 @@ export interface Detection {
   points5?: Point[];
 }
 
-/** Extra passes for one frame: regions of it at their own scale (the small-face pass, smallfaces.ts). */
+/** Extra passes for one frame (the small-face pass, smallfaces.ts). */
 export interface DetectOptions {
-  regions?: YunetRegion[];
+  /** Regions of the frame, each seen again at its own scale. */
+  regions?: YunetRegion[] | undefined;
+  /**
+   * Candidates: boxes of the whole-frame pass scoring at least `minScore` but under the
+   * detector's own minScore, lower than `maxHeight` frame pixels, are looked at again in a window
+   * at `scale` (smallfaces.ts windowsAround); a face found there at the detector's minScore counts.
+   */
+  candidates?: CandidateSettings | undefined;
+}
+
+export interface CandidateSettings {
+  minScore: number;
+  maxHeight: number;
+  margin: number;
+  maxWindows: number;
+  scale: number;
 }
 
 export interface FaceDetector {
@@ -102,13 +118,13 @@ export class YunetDetector implements FaceDetector {
   }
 
   /** The whole frame, scaled to at most detector.inputWidth: faces in frame pixels, before NMS. */
-  async framePass(img: RgbImage): Promise<Array<Required<Detection>>> {
+  async framePass(img: RgbImage, minScore = this.settings.minScore): Promise<Array<Required<Detection>>> {
     const input = yunetInput(img.width, img.height, this.settings.inputWidth);
     const size = 3 * input.width * input.height;
     const tensor = packYunet(img, input, this.spare.find((t) => t.length === size) ?? new Float32Array(size));
     this.spare = this.spare.filter((t) => t !== tensor);
     try {
-      return decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore);
+      return decodeYunet(await this.runInput(input, tensor), input, minScore);
     } finally {
       this.spare = [tensor, ...this.spare].slice(0, 4);
     }
@@ -139,15 +155,24 @@ export class YunetDetector implements FaceDetector {
   /** One region of the frame at its own scale (YunetRegion): faces in frame pixels, before NMS. */
   async regionPass(img: RgbImage, region: YunetRegion): Promise<Array<Required<Detection>>> {
     const { input, tensor } = packYunetRegion(img, region);
-    return offsetFaces(decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore), region.x, region.y);
+    const faces = offsetFaces(decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore), region.x, region.y);
+    return faces.filter((f) => !cutByRegion(f.box, region, img.width, img.height));
   }
 
   async detect(img: RgbImage, opts: DetectOptions = {}): Promise<Detection[]> {
     const { nmsIou, minFaceSize, padPass, padFactors } = this.settings;
     const finish = (ds: Array<Required<Detection>>) =>
       plausibleFaces(bigEnough(mergeDetections(ds, nmsIou), minFaceSize)).map((d) => ({ ...d, box: clipToFrame(d.box, img.width, img.height) }));
-    const found = await this.framePass(img);
-    for (const region of opts.regions ?? []) found.push(...(await this.regionPass(img, region)));
+    const c = opts.candidates;
+    const all = await this.framePass(img, c ? Math.min(c.minScore, this.settings.minScore) : this.settings.minScore);
+    const found = all.filter((d) => d.score >= this.settings.minScore);
+    const regions = [...(opts.regions ?? [])];
+    if (c) {
+      const weak = mergeDetections(all.filter((d) => d.score < this.settings.minScore && d.box.height < c.maxHeight), nmsIou);
+      const outside = weak.filter((d) => !regions.some((r) => inside(d.box, r)));
+      regions.push(...windowsAround(img.width, img.height, outside.map((d) => d.box), c));
+    }
+    for (const region of regions) found.push(...(await this.regionPass(img, region)));
     let dets = finish(found);
     if (padPass === 'off') return dets;
     for (const factor of padFactors) {
@@ -156,4 +181,20 @@ export class YunetDetector implements FaceDetector {
     }
     return dets;
   }
+}
+
+/** Is the box wholly inside the region (already seen again there)? */
+function inside(b: Rect, r: YunetRegion): boolean {
+  return b.x >= r.x && b.y >= r.y && b.x + b.width <= r.x + r.width && b.y + b.height <= r.y + r.height;
+}
+
+/**
+ * A face box that reaches a region's edge inside the frame (within a tenth of its size) is a face
+ * cut by the region: part of a face the whole-frame pass or a neighbouring region sees whole.
+ * Kept, its high score and short box would replace the whole face's in the merge.
+ */
+export function cutByRegion(b: Rect, r: YunetRegion, width: number, height: number): boolean {
+  const m = 0.1 * Math.min(b.width, b.height);
+  return (r.x > 0 && b.x < r.x + m) || (r.y > 0 && b.y < r.y + m)
+    || (r.x + r.width < width && b.x + b.width > r.x + r.width - m) || (r.y + r.height < height && b.y + b.height > r.y + r.height - m);
 }

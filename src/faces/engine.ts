@@ -3,8 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { CHIP_SIZE, chipTransform, chipTransform68, chipTransformFive, clipFloor, eyeDistance5, faceapiAlignRect, landmarksToImage, points5From68, yawOffset5, type Point } from './align.js';
 import { Batcher } from './batcher.js';
-import { resolveDetector, SsdDetector, YunetDetector, type Detection, type DetectorConfig, type FaceDetector } from './detectors.js';
-import type { YunetRegion } from './yunet.js';
+import { resolveDetector, SsdDetector, YunetDetector, type Detection, type DetectOptions, type DetectorConfig, type FaceDetector } from './detectors.js';
 import { ensureModels, readAnchors } from './models.js';
 import { centeredCanvas, laplacianVariance, packNchw, resampleCanvas, warpSimilarity, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { openSessions, run, type Provider, type Sessions } from './sessions.js';
@@ -58,8 +57,8 @@ export class FaceEngine {
   }
 
   /** Face boxes of at least detector.minFaceSize from the configured detector (`ssd`: the SSD cascade). */
-  detect(img: RgbImage, model: 'configured' | 'ssd' = 'configured', regions?: YunetRegion[]): Promise<Detection[]> {
-    return (model === 'ssd' ? this.ssd : this.detector).detect(img, regions ? { regions } : {});
+  detect(img: RgbImage, model: 'configured' | 'ssd' = 'configured', extra: DetectOptions = {}): Promise<Detection[]> {
+    return (model === 'ssd' ? this.ssd : this.detector).detect(img, extra);
   }
 
   /** 68 landmarks per detection (one batched run), in image pixels. */
@@ -98,12 +97,12 @@ export class FaceEngine {
   /**
    * detect -> landmarks -> align -> embed. Coordinates are in `img` pixels. `faceapi` alignment
    * always runs the SSD cascade (face-api's pipeline); `five` with a detector that gives five
-   * points (yunet) skips the 68-point landmark net. `regions`: the small-face pass's regions
-   * of this frame (src/faces/smallfaces.ts), seen again by YuNet at their own scale.
+   * points (yunet) skips the 68-point landmark net. `regions` and `candidates`: the small-face
+   * pass for this frame (src/faces/smallfaces.ts, detectors.ts DetectOptions).
    */
-  async analyze(img: RgbImage, opts: { align?: Alignment; regions?: YunetRegion[] | undefined } = {}): Promise<FaceResult[]> {
+  async analyze(img: RgbImage, opts: { align?: Alignment } & DetectOptions = {}): Promise<FaceResult[]> {
     const align = opts.align ?? this.inference.align;
-    const dets = await this.detect(img, align === 'faceapi' ? 'ssd' : 'configured', opts.regions);
+    const dets = await this.detect(img, align === 'faceapi' ? 'ssd' : 'configured', { regions: opts.regions, candidates: opts.candidates });
     const skipNet = align === 'five' && dets.every((d) => d.points5);
     const lms = skipNet ? dets.map((d) => ({ points: d.points5!, crop: clipFloor(d.box, img.width, img.height) })) : await this.landmarks(img, dets);
     const jobs: Array<Promise<FaceResult | null>> = dets.map(async (d, i) => {

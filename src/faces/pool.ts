@@ -11,7 +11,7 @@ import type { Alignment, DetectorConfig, FaceResult } from './engine.js';
 import { ensureModels } from './models.js';
 import { readYunet } from './vendored.js';
 import type { RgbImage } from './preprocess.js';
-import type { YunetRegion } from './yunet.js';
+import type { DetectOptions } from './detectors.js';
 import { startModuleWorker } from '../threads.js';
 
 export interface WorkerInit {
@@ -23,7 +23,7 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  | { type: 'analyze'; id: number; width: number; height: number; data: Uint8Array; align?: string; regions?: YunetRegion[] }
+  | ({ type: 'analyze'; id: number; width: number; height: number; data: Uint8Array; align?: string } & DetectOptions)
   | { type: 'close' };
 
 export type WorkerReply =
@@ -112,7 +112,7 @@ export class FacePool {
   }
 
   /** detect -> landmarks -> align -> embed in the least busy worker. */
-  analyze(img: RgbImage, opts: { align?: Alignment; regions?: YunetRegion[] | undefined } = {}): Promise<FaceResult[]> {
+  analyze(img: RgbImage, opts: { align?: Alignment } & DetectOptions = {}): Promise<FaceResult[]> {
     const slot = this.slots.filter((s) => s.worker.threadId >= 0).sort((a, b) => a.inFlight.size - b.inFlight.size)[0];
     if (!slot || this.closing) return Promise.reject(new FaceidxError('FACEIDX_MODEL', 'no face worker is running', 'see the log for why the workers stopped'));
     const id = this.nextId++;
@@ -122,7 +122,7 @@ export class FacePool {
     const data = shared ? img.data : new Uint8Array(img.data);
     return new Promise((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}), ...(opts.regions?.length ? { regions: opts.regions } : {}) };
+      const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}), ...(opts.regions?.length ? { regions: opts.regions } : {}), ...(opts.candidates ? { candidates: opts.candidates } : {}) };
       slot.worker.postMessage(req, shared ? [] : [data.buffer as ArrayBuffer]);
     });
   }

@@ -8,8 +8,8 @@
  *  - Nothing when the mode is `off`, or the frame is at most 1.5 times detector.inputWidth wide
  *    (the whole-frame pass already sees it at two thirds of full size or more).
  *  - `tiles`: the whole frame in tiles at `scale` on every frame.
- *  - `tracks`: tiles on a keyframe (the first frame, then once `every` ms of frame time have
- *    passed since the last keyframe): on the first and every FULL_EVERY-th keyframe all of them;
+ *  - `tracks`: tiles at `tileScale` on a keyframe (the first frame, then once `every` ms of
+ *    frame time and `minFrames` analysed frames have passed since the last keyframe): on the first and every FULL_EVERY-th keyframe all of them;
  *    on the others only the tiles where the scene moved since the camera's previous frame (a
  *    cell of the 64 x 36 grey signature, src/feed/scene.ts, changed by more than MOTION_DELTA,
  *    widened by one cell), since a person who walks into view moves; without signatures, all.
@@ -32,6 +32,8 @@ export interface SmallFaceState {
   /** Frame time (ms) of the last keyframe; undefined before the first. */
   lastKey?: number | undefined;
   frames: number;
+  /** `frames` at the last keyframe. */
+  keyFrame?: number;
   /** Keyframes so far (every FULL_EVERY-th one tiles the whole frame). */
   keyframes?: number;
   /** The scene signature of the camera's previous frame. */
@@ -73,15 +75,16 @@ export function planSmallFaces(
   const s = detector.smallFaces;
   const next: SmallFaceState = { ...state, frames: state.frames + 1, signature: signature ?? state.signature };
   if (!smallFacesApply(width, detector)) return { regions: [], keyframe: false, state: next };
-  const keyframe = s.mode === 'tiles' || state.lastKey === undefined || ts - state.lastKey >= s.every || ts < state.lastKey;
+  const since = state.frames - (state.keyFrame ?? 0);
+  const keyframe = s.mode === 'tiles' || state.lastKey === undefined || ts < state.lastKey || (ts - state.lastKey >= s.every && since >= s.minFrames);
   if (!keyframe) return { regions: windowsAround(width, height, faces, s), keyframe, state: next };
   const count = state.keyframes ?? 0;
-  let tiles = tileRegions(width, height, s.scale, TILE, OVERLAP);
+  let tiles = tileRegions(width, height, s.tileScale, TILE, OVERLAP);
   if (s.mode === 'tracks' && count % FULL_EVERY !== 0 && signature && state.signature) {
     const moved = motionCells(state.signature, signature);
     tiles = tiles.filter((t) => moved(t, width, height));
   }
-  return { regions: tiles, keyframe, state: { ...next, lastKey: ts, keyframes: count + 1 } };
+  return { regions: tiles, keyframe, state: { ...next, lastKey: ts, keyFrame: state.frames, keyframes: count + 1 } };
 }
 
 /**
@@ -108,7 +111,7 @@ export function motionCells(before: Float32Array, after: Float32Array): (r: Rect
 }
 
 /** Windows around the small faces (see the contract), merged where they overlap. */
-export function windowsAround(width: number, height: number, faces: readonly Rect[], s: SmallFaceSettings): YunetRegion[] {
+export function windowsAround(width: number, height: number, faces: readonly Rect[], s: Pick<SmallFaceSettings, 'maxHeight' | 'margin' | 'maxWindows' | 'scale'>): YunetRegion[] {
   const small = faces.filter((f) => f.height > 0 && f.height < s.maxHeight).sort((a, b) => a.height - b.height).slice(0, s.maxWindows);
   let boxes = small.map((f) => {
     const m = Math.max(MIN_WINDOW_MARGIN, s.margin * f.height);

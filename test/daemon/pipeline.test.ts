@@ -128,9 +128,9 @@ test('the small-face pass: a 1080p frame gets the keyframe tiles, the next frame
   });
   const big = (i: number) => ({ cameraId: 'cam', width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3).fill(i * 20), ts: 1_000_000 + i * 200, pos: i * 0.2 });
   for (let i = 0; i < 6; i++) await pipeline.processFrame(big(i));
-  // Frame 0: six tiles (keyframe); 1-4: one window around the small face; 5 (1 s later): a keyframe again
+  // Frame 0: four tiles at 2/3 scale (keyframe); 1-4: one window around the small face; 5 (1 s later): a keyframe again
   // (the grey level changed everywhere, so every tile moved).
-  assert.deepEqual(seen, [6, 1, 1, 1, 1, 6]);
+  assert.deepEqual(seen, [4, 1, 1, 1, 1, 4]);
   assert.equal(pipeline.smallFaces.counters.keyframes, 2);
   await pipeline.processFrame({ cameraId: 'cam2', width: 640, height: 360, data: new Uint8Array(640 * 360 * 3), ts: 1_000_000, pos: 0 });
   assert.equal(seen.at(-1), undefined);

@@ -36,7 +36,7 @@ test('tiles cover the frame, overlap by the margin, stay inside it, and keep und
 });
 
 test('tracks mode: a keyframe tiles the frame; between keyframes only windows around small faces', () => {
-  const d = detector({ every: '1s' });
+  const d = detector({ every: '1s', minFrames: 1, tileScale: 1 });
   const first = planSmallFaces(1920, 1080, d, [], { frames: 0 }, 0);
   assert.equal(first.keyframe, true);
   assert.equal(first.regions.length, 6);
@@ -70,7 +70,7 @@ test('windows: clipped to the frame, overlapping ones merged, at most maxWindows
 });
 
 test('motion: keyframes tile only where the scene moved, all tiles on the first and every FULL_EVERY-th', () => {
-  const d = detector({ every: 0 });
+  const d = detector({ every: 0, minFrames: 1, tileScale: 1 });
   const still = new Float32Array(SIGNATURE_COLS * SIGNATURE_ROWS).fill(100);
   const moved = Float32Array.from(still);
   moved[SIGNATURE_COLS * 2 + 2] = 130; // a change near the top-left corner
@@ -109,4 +109,21 @@ test('region packing: a full-resolution region is the frame\'s own pixels, offse
   assert.deepEqual(up.input, { width: 32, height: 32, scale: 2 });
   const [f] = offsetFaces([{ score: 0.9, box: { x: 1, y: 2, width: 3, height: 4 }, points5: [[1, 2]] }], 16, 8);
   assert.deepEqual(f, { score: 0.9, box: { x: 17, y: 10, width: 3, height: 4 }, points5: [[17, 10]] });
+});
+
+test('minFrames bounds the keyframes at low frame rates: at 1 fps, every third frame with the defaults', () => {
+  const d = detector();
+  assert.equal(d.smallFaces.minFrames, 3);
+  let st = { frames: 0 } as Parameters<typeof planSmallFaces>[4];
+  const keys: boolean[] = [];
+  for (let i = 0; i < 7; i++) {
+    const p = planSmallFaces(1920, 1080, d, [], st, i * 1000);
+    st = p.state;
+    keys.push(p.keyframe);
+  }
+  assert.deepEqual(keys, [true, false, false, true, false, false, true]);
+  // The default keyframe tiles are at 2/3 scale: four tiles of at most 704 input pixels.
+  const first = planSmallFaces(1920, 1080, d, [], { frames: 0 }, 0);
+  assert.equal(first.regions.length, 4);
+  assert.ok(first.regions.every((r) => r.scale === 2 / 3 && r.width * r.scale <= 705));
 });
