@@ -12,6 +12,14 @@
  * tried in order on each face's time in the clip (seconds, from <= t < to) and box centre
  * (frame pixels, x < xMax); the first that matches names the face's person, others keep the clip.
  *
+ * `--boxes FILE` (repeatable; e.g. a crowd clip labelled by eye) names faces by their box instead:
+ * `{ "clip": camera id, "frames": [{ "t": seconds, "faces": [{ "x", "y", "w", "h", "person" }] }] }`.
+ * A stored face of a labelled frame (within half a sampled frame of t) that overlaps a labelled
+ * box (IoU >= 0.3, or its centre inside the box with heights within a factor 2) takes its person;
+ * the report then adds, over the labelled frames: the labelled faces taller than 24 px that were
+ * stored (any face, gated ones too), the people holding faces of two labelled people (mixed), and
+ * BCubed over the labelled faces with a person, gated ones included (what the montages show).
+ *
  * `--set quality.maxYaw=0.5` (repeatable) puts a setting into the generated config.
  *
  * Reports, live (as the daemon left them) and, with --recluster, after `faceidx recluster`:
@@ -38,13 +46,14 @@ interface Args {
   keep: string | null;
   recluster: boolean;
   labels: string | null;
+  boxes: string[];
   /** Extra settings, `section.key=value`, written into the generated config. */
   set: Array<[string, string, string]>;
   clips: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { fps: 2, json: false, keep: null, recluster: false, labels: null, set: [], clips: [] };
+  const args: Args = { fps: 2, json: false, keep: null, recluster: false, labels: null, boxes: [], set: [], clips: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--fps') args.fps = Number(argv[++i]);
@@ -52,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--recluster') args.recluster = true;
     else if (a === '--keep') args.keep = resolve(argv[++i]!);
     else if (a === '--labels') args.labels = resolve(argv[++i]!);
+    else if (a === '--boxes') args.boxes.push(resolve(argv[++i]!));
     else if (a === '--set') {
       const m = /^(\w+)\.(\w+)=(.+)$/.exec(argv[++i] ?? '');
       if (!m) throw new Error('--set wants section.key=value, e.g. quality.maxYaw=0.5');
@@ -88,7 +98,9 @@ interface FaceRow {
   /** Seconds into the clip, and the box (for --labels). */
   frame_pos?: number;
   x?: number;
+  y?: number;
   w?: number;
+  h?: number;
   /** Who the face shows when --labels says; else the clip's one person. */
   label?: string;
 }
@@ -104,6 +116,77 @@ export function applyLabels<T extends FaceRow>(rows: readonly T[], labels: ClipL
     const rule = (labels[r.camera_id] ?? []).find((l) => t !== undefined && t >= l.from && t < l.to && (l.xMax === undefined || (cx !== undefined && cx < l.xMax)));
     return rule ? { ...r, label: rule.label } : r;
   });
+}
+
+/** Faces labelled by their box in some frames of a clip (made by eye). */
+export interface BoxLabels {
+  clip: string;
+  frames: Array<{ t: number; faces: Array<{ x: number; y: number; w: number; h: number; person: string }> }>;
+}
+
+export interface BoxScore {
+  /** Labelled faces taller than 24 px, and those a stored face matched. */
+  labelled: number;
+  stored: number;
+  /** People holding faces of two or more labelled people. */
+  mixed: number;
+  /** Stored faces in labelled frames that match no label (false boxes, or faces not labelled). */
+  unlabelled: number;
+  bcubed: { precision: number; recall: number; f1: number };
+  /** Per labelled person: the people their faces went to. */
+  perPerson: Record<string, number[]>;
+}
+
+function overlaps(r: Required<Pick<FaceRow, 'x' | 'y' | 'w' | 'h'>>, l: { x: number; y: number; w: number; h: number }): boolean {
+  const ix = Math.max(0, Math.min(r.x + r.w, l.x + l.w) - Math.max(r.x, l.x));
+  const iy = Math.max(0, Math.min(r.y + r.h, l.y + l.h) - Math.max(r.y, l.y));
+  const iou = (ix * iy) / (r.w * r.h + l.w * l.h - ix * iy);
+  const cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+  const ratio = r.h / l.h;
+  return iou >= 0.3 || (cx >= l.x && cx <= l.x + l.w && cy >= l.y && cy <= l.y + l.h && ratio > 0.5 && ratio < 2);
+}
+
+/**
+ * Scores stored faces against box labels (see --boxes): per labelled frame, labels and the stored
+ * faces of that frame (|frame_pos - t| < tolerance) are paired greedily, largest overlap first. Pure.
+ */
+export function scoreBoxes(rows: readonly FaceRow[], labels: readonly BoxLabels[], tolerance: number): BoxScore {
+  let labelled = 0, stored = 0, unlabelled = 0;
+  const pairs: Array<{ person: number; label: string }> = [];
+  for (const clip of labels) {
+    const mine = rows.filter((r) => r.camera_id === clip.clip && r.frame_pos !== undefined && r.x !== undefined);
+    for (const frame of clip.frames) {
+      const faces = mine.filter((r) => Math.abs(r.frame_pos! - frame.t) < tolerance);
+      const used = new Set<number>();
+      for (const l of [...frame.faces].sort((a, b) => b.h - a.h)) {
+        const k = faces.findIndex((r, i) => !used.has(i) && overlaps(r as Required<FaceRow>, l));
+        if (l.h > 24) labelled++;
+        if (k < 0) continue;
+        used.add(k);
+        if (l.h > 24) stored++;
+        const person = faces[k]!.person_id;
+        if (person !== null) pairs.push({ person, label: `${clip.clip}/${l.person}` });
+      }
+      unlabelled += faces.length - used.size;
+    }
+  }
+  const byPerson = new Map<number, Set<string>>();
+  const perPerson: Record<string, number[]> = {};
+  for (const p of pairs) {
+    byPerson.set(p.person, (byPerson.get(p.person) ?? new Set()).add(p.label));
+    const list = (perPerson[p.label] ??= []);
+    if (!list.includes(p.person)) list.push(p.person);
+  }
+  const labelIds = new Map<string, number>();
+  const idOf = (l: string) => (labelIds.has(l) ? labelIds.get(l)! : (labelIds.set(l, labelIds.size), labelIds.size - 1));
+  return {
+    labelled,
+    stored,
+    mixed: [...byPerson.values()].filter((s) => s.size > 1).length,
+    unlabelled,
+    bcubed: pairs.length > 0 ? bcubed(pairs.map((p) => p.person), pairs.map((p) => idOf(p.label))) : { precision: 1, recall: 1, f1: 1 },
+    perPerson,
+  };
 }
 
 export interface ClipScore {
@@ -184,7 +267,7 @@ async function readRows(storageDir: string, labels: ClipLabels): Promise<FaceRow
   const store = await openStore(storageDir, { readonly: true });
   try {
     return await store.db.all<FaceRow>(
-      `SELECT f.camera_id, f.clusterable, fp.person_id, f.ts, f.frame_pos, f.x, f.w
+      `SELECT f.camera_id, f.clusterable, fp.person_id, f.ts, f.frame_pos, f.x, f.y, f.w, f.h
          FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
         ORDER BY f.id`,
     ).then((rows) => applyLabels(rows, labels));
@@ -200,6 +283,8 @@ function pct(x: number): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const labels = args.labels ? (JSON.parse(readFileSync(args.labels, 'utf8')) as ClipLabels) : {};
+  const boxes = args.boxes.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BoxLabels);
+  const boxScore = async () => (boxes.length > 0 ? scoreBoxes(await readRows(storage, {}), boxes, 0.5 / args.fps) : undefined);
   const work = args.keep ?? mkdtempSync(join(tmpdir(), 'faceidx-clips-'));
   mkdirSync(work, { recursive: true });
   const storage = join(work, 'state');
@@ -225,10 +310,12 @@ async function main(): Promise<void> {
     faces: rows.length,
     gated: rows.filter((r) => r.clusterable !== 1).length,
     live: scoreClips(rows, minFaces),
+    liveBoxes: await boxScore(),
   };
   if (args.recluster) {
     faceidx(['recluster', '--config', config, '--json']);
     result.reclustered = scoreClips(await readRows(storage, labels), minFaces);
+    result.reclusteredBoxes = await boxScore();
   }
   if (!args.keep) rmSync(work, { recursive: true, force: true });
 
@@ -247,6 +334,15 @@ async function main(): Promise<void> {
         `${s.twoInOneFrame} holding two faces of one frame; ` +
         `BCubed P ${pct(s.bcubed.precision)} R ${pct(s.bcubed.recall)} F1 ${pct(s.bcubed.f1)}; ` +
         `over the ${s.alone.faces} faces alone in their frame P ${pct(s.alone.bcubed.precision)} R ${pct(s.alone.bcubed.recall)} F1 ${pct(s.alone.bcubed.f1)}\n`,
+    );
+  }
+  for (const key of ['liveBoxes', 'reclusteredBoxes'] as const) {
+    const b = result[key] as BoxScore | undefined;
+    if (!b) continue;
+    process.stdout.write(
+      `${key}: ${b.stored} of ${b.labelled} labelled faces > 24 px stored (${pct(b.stored / Math.max(1, b.labelled))}), ${b.mixed} people holding two labelled people, ` +
+        `${b.unlabelled} stored faces matching no label; BCubed over labelled faces P ${pct(b.bcubed.precision)} R ${pct(b.bcubed.recall)} F1 ${pct(b.bcubed.f1)}\n` +
+        `  ${Object.entries(b.perPerson).map(([l, ps]) => `${l} -> ${ps.join(',')}`).join('; ')}\n`,
     );
   }
   console.table((result.live as ClipScore).perClip);

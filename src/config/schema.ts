@@ -195,8 +195,16 @@ export const configSchema = z.strictObject({
    */
   quality: z
     .strictObject({
-      /** Faces lower than this (box height, pixels) are stored as sightings but not clustered. */
-      minFaceHeight: z.number().min(0).default(40),
+      /**
+       * Faces lower than this (box height, pixels) are stored as sightings but not clustered:
+       * too small to identify, they follow their track and never join two people. 60, where the
+       * descriptor starts to count fully in linking (tracks.descriptorHeight): on 1080p crowd
+       * footage 40-55 px faces of different people sat 0.45-0.5 apart and chained people together
+       * at 40 (4 people holding two of the 11 labelled ones; 1 at 60, an occlusion); the six
+       * sample clips give the same ten people at 40 and 60 (src/faces/NOTES.md, "Small faces in
+       * 1080p crowds").
+       */
+      minFaceHeight: z.number().min(0).default(60),
       /** Minimum sharpness (variance of the Laplacian on the aligned chip); 0 turns it off. */
       minSharpness: z.number().min(0).default(0),
       /** Minimum detection score for clustering. */
@@ -311,7 +319,7 @@ export const configSchema = z.strictObject({
        * faces. 1/3/5/10 gave 45/43/41/41 tracks at 4 fps: 5 is where averaging stops helping.
        */
       bestFaces: z.number().int().min(1).max(100).default(5),
-      /** Track quality: box height (px) that earns full size credit (twice quality.minFaceHeight). */
+      /** Track quality: box height (px) that earns full size credit. */
       goodHeight: z.number().min(13).max(2000).default(80),
       /**
        * Track quality: sharpness (variance of the Laplacian on the aligned chip) that earns half

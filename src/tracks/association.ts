@@ -20,8 +20,8 @@
  * track's aggregate and the pipeline out of clustering), since a turned head is not a new person.
  *
  * Blind links (crowds): a pair whose descriptor weight is under BLIND_WEIGHT (a face, or a
- * track's last face, smaller than three quarters of `descriptorHeight`) is decided by position
- * alone, nearly, which in a crowd can hop from one person to the next. Such a pair is kept only
+ * track's last face, lower than `descriptorHeight`) is decided by position more than by the
+ * descriptor, which in a crowd can hop from one person to the next. Such a pair is kept only
  * when it is unambiguous: no other track's place holds the face and no other face is in the
  * track's place, unless that rival is clearly further away (the pair's position term at most
  * BLIND_MARGIN times the rival's). Otherwise the face starts a track of its own: a small face
@@ -64,10 +64,20 @@ export interface PairVerdict {
 }
 
 const MIN_IOU = 0.3;
-/** Descriptor weight under which a pair is blind (decided by position, nearly alone). */
-export const BLIND_WEIGHT = 0.5;
+/**
+ * Descriptor weight under which a pair is blind. 1: any face under descriptorHeight. At 0.5 (faces
+ * under 45 px) 40-55 px faces of two people walking side by side still swapped tracks on 1080p
+ * crowd footage (src/faces/NOTES.md, "Small faces in 1080p crowds").
+ */
+export const BLIND_WEIGHT = 1;
 /** A blind pair stands against a rival in the same place only when its position term is at most this times the rival's. */
 export const BLIND_MARGIN = 0.5;
+/**
+ * A poor face continues a track as a sighting only this near the track's predicted place
+ * (position term; 1 is the edge of the allowed move): on crowd footage a blurred face a whole
+ * move away was another person walking past (src/faces/NOTES.md, "Small faces in 1080p crowds").
+ */
+export const SIGHTING_POSITION = 0.5;
 const MAX_SCALE = 2;
 /** Longest extrapolation of the velocity: beyond it a missed face is assumed to have stopped. */
 const PREDICT_CAP_MS = 2000;
@@ -143,7 +153,7 @@ function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[
   const free = verdicts.map((_, t) => t).filter((t) => !taken.has(t));
   for (const f of unmatched) {
     if (!faces[f]!.poor) continue;
-    const places = free.filter((t) => verdicts[t]![f]!.placed);
+    const places = free.filter((t) => verdicts[t]![f]!.placed && verdicts[t]![f]!.position <= SIGHTING_POSITION);
     if (places.length !== 1) continue;
     const t = places[0]!;
     if (taken.has(t) || unmatched.some((g) => g !== f && trackOf[g] === -1 && verdicts[t]![g]!.placed)) continue;

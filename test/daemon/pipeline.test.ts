@@ -35,7 +35,8 @@ function stubFaces(small = false): AnalyzedFace[] {
 
 async function setup(analyze?: () => Promise<AnalyzedFace[]>) {
   const dir = join(mkdtempSync(join(tmpdir(), 'faceidx-pipeline-')), 'state');
-  const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\n`, 'p.yaml', { checkStorage: false });
+  // The stub's faces are 50 px high: a gate of 40 px makes them identifiable (20 px ones are not).
+  const config = parseConfig(`storage:\n  dir: ${dir}\ncameras:\n  - {id: cam, url: /x.mp4}\nquality:\n  minFaceHeight: 40\n`, 'p.yaml', { checkStorage: false });
   const store = await openStore(dir);
   await store.cameras.upsert({ id: 'cam', url: '/x.mp4', kind: 'file' });
   const people = await openPeople({ config, store, log: silentLogger });

@@ -50,3 +50,26 @@ test('clips-eval --labels: rules by time and position name who a face shows; the
   const merged = applyLabels(rows.map((r) => ({ ...r, person_id: r.camera_id === 'h' ? 1 : 4 })), labels);
   assert.ok(scoreClips(merged, 1).bcubed.precision < 1, 'and the singer taken for the audience is a merge');
 });
+
+test('clips-eval box labels: stored faces take the person of the box they overlap; recall over faces > 24 px; mixed people counted', async () => {
+  const { scoreBoxes } = await import('../../scripts/clips-eval.js');
+  const face = (person: number | null, t: number, x: number, h = 40, clusterable = 1) => ({ camera_id: 'crowd', clusterable, person_id: person, frame_pos: t, x, y: 100, w: h * 0.8, h });
+  const labels = [{
+    clip: 'crowd',
+    frames: [
+      { t: 0, faces: [{ x: 100, y: 100, w: 32, h: 40, person: 'ann' }, { x: 300, y: 100, w: 32, h: 40, person: 'bob' }, { x: 600, y: 100, w: 16, h: 20, person: 'tiny' }] },
+      { t: 1, faces: [{ x: 110, y: 100, w: 32, h: 40, person: 'ann' }, { x: 310, y: 100, w: 32, h: 40, person: 'bob' }] },
+    ],
+  }];
+  // Frame 0: ann and bob stored, as persons 1 and 2, the tiny face not; a false box at 900.
+  // Frame 1: ann stored as person 1 (a gated sighting), bob missed; a face at t=0.5 is in no labelled frame.
+  const rows = [face(1, 0, 101), face(2, 0, 299), face(3, 0, 900), face(1, 1, 111, 40, 0), face(5, 0.5, 300)];
+  const s = scoreBoxes(rows, labels, 0.1);
+  assert.deepEqual([s.labelled, s.stored, s.mixed, s.unlabelled], [4, 3, 0, 1], 'the 20 px face is not counted in the recall');
+  assert.deepEqual(s.perPerson, { 'crowd/ann': [1], 'crowd/bob': [2] });
+  assert.equal(s.bcubed.f1, 1);
+  // bob's frame-0 face taken for ann's person: person 1 holds two labelled people.
+  const mixed = scoreBoxes([face(1, 0, 101), face(1, 0, 299), face(1, 1, 111)], labels, 0.1);
+  assert.equal(mixed.mixed, 1);
+  assert.ok(mixed.bcubed.precision < 1);
+});

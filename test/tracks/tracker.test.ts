@@ -247,3 +247,24 @@ test('crowds: a blind link stands against a rival that is clearly further away',
   const b = t.step(frame(1), [face(102, 100, 1, { h: 24 }), face(152, 100, 2, { h: 24 })]).links;
   assert.deepEqual(b.map((l) => l.track.key), a.map((l) => l.track.key));
 });
+
+test('crowds: a poor face that disagrees continues a track as a sighting only near its predicted place', () => {
+  // Frames 500 ms apart, maxMove 4: the allowed move is 2 face heights (160 px for 80 px faces).
+  const near = new Tracker(SETTINGS);
+  const a = near.step(frame(0), [face(100, 100, 1)]).links[0]!;
+  assert.equal(near.step(frame(1), [face(150, 100, 3, { yaw: 0.5 })]).links[0]!.track.key, a.track.key, 'under half the allowed move');
+  // The same blurred/turned face 140 px away (most of the allowed move): another person walking past.
+  const far = new Tracker(SETTINGS);
+  const b = far.step(frame(0), [face(100, 100, 1)]).links[0]!;
+  const passer = far.step(frame(1), [face(240, 100, 3, { yaw: 0.5 })]).links[0]!;
+  assert.notEqual(passer.track.key, b.track.key);
+  assert.equal(passer.sighting, undefined);
+});
+
+test('crowds: faces under descriptorHeight (50 px: the descriptor counts two thirds) are blind too when contested', () => {
+  const t = new Tracker(SETTINGS);
+  const first = t.step(frame(0), [face(100, 100, 1, { h: 50 }), face(180, 100, 2, { h: 50 })]).links;
+  // Person 2's face half-way between the two tracks' places (their descriptors tell little at 50 px).
+  const mid = t.step(frame(1), [face(140, 100, 2, { h: 50, jitter: 0.2 })]).links[0]!;
+  assert.ok(![first[0]!.track.key, first[1]!.track.key].includes(mid.track.key));
+});
