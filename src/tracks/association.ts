@@ -130,7 +130,7 @@ export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[
     taken.add(p.t);
     trackOf[p.f] = p.t;
   }
-  dropAmbiguousBlind(verdicts, trackOf, taken);
+  dropAmbiguousBlind(verdicts, tracks, faces, trackOf, taken);
   const sighting = continueSightings(verdicts, faces, trackOf, taken);
   const jumped: number[] = [];
   faces.forEach((_, f) => {
@@ -168,17 +168,24 @@ function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[
  * Undoes blind links (weight under BLIND_WEIGHT) that a placed rival contests: another track
  * whose place holds the face, or another face in the track's place, with the pair's position
  * term above BLIND_MARGIN times the rival's (mutates trackOf, taken). The face starts a new track.
+ * A rival whose box overlaps the pair's (a second box on the same head: hair above a face looking
+ * down, which the detector gives at full resolution) is the same head, not another person.
  */
-function dropAmbiguousBlind(verdicts: PairVerdict[][], trackOf: number[], taken: Set<number>): void {
+function dropAmbiguousBlind(verdicts: PairVerdict[][], tracks: readonly AssocTrack[], faces: readonly AssocFace[], trackOf: number[], taken: Set<number>): void {
   const contested = (pos: number, rivals: PairVerdict[]) => rivals.some((v) => v.placed && pos > BLIND_MARGIN * v.position);
   trackOf.forEach((t, f) => {
     if (t === -1) return;
     const v = verdicts[t]![f]!;
     if (v.weight >= BLIND_WEIGHT) return;
-    const otherTracks = verdicts.filter((_, u) => u !== t).map((row) => row[f]!);
-    const otherFaces = verdicts[t]!.filter((_, g) => g !== f);
+    const otherTracks = verdicts.filter((_, u) => u !== t && !touches(tracks[u]!.lastBox, tracks[t]!.lastBox)).map((row) => row[f]!);
+    const otherFaces = verdicts[t]!.filter((_, g) => g !== f && !touches(faces[g]!.box, faces[f]!.box));
     if (!contested(v.position, otherTracks) && !contested(v.position, otherFaces)) return;
     trackOf[f] = -1;
     taken.delete(t);
   });
+}
+
+/** Do two boxes overlap at all? */
+function touches(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
