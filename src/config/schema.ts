@@ -214,11 +214,14 @@ export const configSchema = z.strictObject({
       /**
        * Largest head turn for clustering: the nose tip's offset from the midpoint of the eyes, in
        * eye distances (0 frontal, 0.5 nose above an eye: a strongly turned head). 0 turns it off.
-       * Off by default: at 0.5 it kept a profile frame out of the wrong person on the Hamilton
-       * clip, but it also dropped every audience member seen in three-quarter view from the
-       * people list (scripts/clips-eval.ts --set quality.maxYaw=0.5).
+       * 0.6: on 1080p crowd footage blurred profiles (a man's profile, a woman crossing close to
+       * the camera) were clustered into a head-down man's person; at 0.6 they are sightings of
+       * their own tracks (src/faces/NOTES.md, "Small faces in 1080p crowds"). lfw-dev BCubed F1
+       * 0.9390 / 0.9392 (incremental / batch; 0.9395 / 0.9393 off), 0.9742 / 0.9744 on identities
+       * with >= 5 images (0.9749 / 0.9719 off): 6 of 6,274 faces turned further; the talking
+       * heads F1 0.997 (0.996 off). At 0.5 lfw-dev lost more (0.937).
        */
-      maxYaw: z.number().min(0).default(0),
+      maxYaw: z.number().min(0).default(0.6),
     })
     .prefault({}),
   index: z

@@ -26,6 +26,10 @@
  * track's place, unless that rival is clearly further away (the pair's position term at most
  * BLIND_MARGIN times the rival's). Otherwise the face starts a track of its own: a small face
  * may be left out of its person's track, but it never carries a track on to another person.
+ * A blind pair must also be recent (`blindGap`): the track was seen in one of the camera's last
+ * BLIND_FRAMES frames. After a longer gap the allowed move (maxMove face heights per second)
+ * spans several people; on crowd footage such links carried a track from one person to another
+ * 1-2 s later.
  */
 import { centreDistance, descriptorDistance, iou, predict, type Box, type Velocity } from './geometry.js';
 
@@ -47,6 +51,12 @@ export interface AssocSettings {
   maxMove: number;
   maxDistance: number;
   descriptorHeight: number;
+  /**
+   * Longest gap (ms) a blind pair may span: the tracker sets it to the time since the camera's
+   * BLIND_FRAMES-th previous frame, so a small face links only to a track seen in one of the last
+   * few frames; undefined: no limit.
+   */
+  blindGap?: number | undefined;
 }
 
 export interface PairVerdict {
@@ -70,6 +80,8 @@ const MIN_IOU = 0.3;
  * crowd footage (src/faces/NOTES.md, "Small faces in 1080p crowds").
  */
 export const BLIND_WEIGHT = 1;
+/** A blind pair links only to a track seen in one of the camera's last this many analysed frames. */
+export const BLIND_FRAMES = 3;
 /** A blind pair stands against a rival in the same place only when its position term is at most this times the rival's. */
 export const BLIND_MARGIN = 0.5;
 /**
@@ -96,9 +108,11 @@ export function judgePair(track: AssocTrack, face: AssocFace, ts: number, s: Ass
   const dc = centreDistance(pred, face.box);
   const overlap = iou(pred, face.box);
   const scale = face.box.height / Math.max(1, pred.height);
-  const placed = (dc <= radius || overlap >= MIN_IOU) && scale <= MAX_SCALE && scale >= 1 / MAX_SCALE;
-  const position = Math.min(1, Math.min(dc / radius, 1 - overlap));
   const w = descriptorWeight(Math.min(face.box.height, track.lastBox.height), s.descriptorHeight);
+  // A blind pair across a longer gap: the allowed move has grown past what position can tell.
+  const recent = w >= BLIND_WEIGHT || s.blindGap === undefined || dt <= s.blindGap;
+  const placed = recent && (dc <= radius || overlap >= MIN_IOU) && scale <= MAX_SCALE && scale >= 1 / MAX_SCALE;
+  const position = Math.min(1, Math.min(dc / radius, 1 - overlap));
   const distance = track.aggregate ? descriptorDistance(face.descriptor, track.aggregate) : undefined;
   const descOk = distance === undefined || w === 0 || distance <= s.maxDistance / w;
   const descTerm = distance === undefined ? 0 : Math.min(1, distance / s.maxDistance);

@@ -25,7 +25,7 @@
  *  - Each link carries the face's track quality (quality.ts) and whether it is now the track's
  *    best face; the snapshot carries the aggregate descriptor, updated as the track grows.
  */
-import { assign, type AssocSettings } from './association.js';
+import { assign, BLIND_FRAMES, type AssocSettings } from './association.js';
 import { STILL, updateVelocity, type Box, type Velocity } from './geometry.js';
 import { addBestFace, faceQuality, poseCredit, sharpnessCredit, trackAggregate, type QualityShape, type RankedFace } from './quality.js';
 
@@ -127,6 +127,8 @@ interface CameraState {
   run: number | undefined;
   signature: Float32Array | undefined;
   open: OpenTrack[];
+  /** Times of the camera's last BLIND_FRAMES analysed frames, newest first (blind links). */
+  recent: number[];
 }
 
 /** A signature whose grey levels spread less than this (standard deviation) is flat: a black or uniform frame. */
@@ -198,7 +200,9 @@ export class Tracker {
       return { links, ended: [...ended, ...links.map((l) => ({ track: l.track, reason: 'still' as const }))] };
     }
     const assoc = faces.map((f) => ({ box: f.box, descriptor: f.descriptor, poor: isPoor(f, this.settings) }));
-    const { trackOf, verdicts, jumped, sighting } = assign(st.open, assoc, frame.ts, this.settings);
+    const blindGap = st.recent.length >= BLIND_FRAMES ? frame.ts - st.recent[BLIND_FRAMES - 1]! : undefined;
+    st.recent = [frame.ts, ...st.recent].slice(0, BLIND_FRAMES);
+    const { trackOf, verdicts, jumped, sighting } = assign(st.open, assoc, frame.ts, { ...this.settings, blindGap });
     const links = faces.map((f, i) => {
       const t = st.open[trackOf[i]!];
       if (!t) return this.startTrack(st, frame, f);
@@ -213,7 +217,7 @@ export class Tracker {
   private cameraState(frame: TrackFrame): CameraState {
     let st = this.cameras.get(frame.cameraId);
     if (!st) {
-      st = { width: frame.width, height: frame.height, ts: frame.ts, pos: frame.pos, run: frame.run, signature: frame.signature, open: [] };
+      st = { width: frame.width, height: frame.height, ts: frame.ts, pos: frame.pos, run: frame.run, signature: frame.signature, open: [], recent: [] };
       this.cameras.set(frame.cameraId, st);
     }
     return st;

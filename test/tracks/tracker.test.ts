@@ -268,3 +268,15 @@ test('crowds: faces under descriptorHeight (50 px: the descriptor counts two thi
   const mid = t.step(frame(1), [face(140, 100, 2, { h: 50, jitter: 0.2 })]).links[0]!;
   assert.ok(![first[0]!.track.key, first[1]!.track.key].includes(mid.track.key));
 });
+
+test('crowds: a small face links by position only to a track seen in one of the camera\'s last three frames', () => {
+  const run = (h: number, missed: number) => {
+    const t = new Tracker(SETTINGS);
+    const a = t.step(frame(0), [face(100, 100, 1, { h })]).links[0]!;
+    for (let i = 1; i <= missed; i++) t.step(frame(i), []);
+    return t.step(frame(missed + 1), [face(104, 100, 1, { h, jitter: 0.01 })]).links[0]!.track.key === a.track.key;
+  };
+  assert.equal(run(30, 2), true, 'seen three frames ago (1.5 s at 2 fps): links');
+  assert.equal(run(30, 3), false, 'seen four frames ago: a new track (within maxGap, but blind)');
+  assert.equal(run(80, 3), true, 'a large face: its descriptor decides, the gap does not matter');
+});
