@@ -137,7 +137,8 @@ export interface BoxScore {
   perPerson: Record<string, number[]>;
 }
 
-function overlaps(r: Required<Pick<FaceRow, 'x' | 'y' | 'w' | 'h'>>, l: { x: number; y: number; w: number; h: number }): boolean {
+/** A found box `r` matches a labelled box `l`: IoU >= 0.3, or r's centre inside l with the heights within a factor 2. Pure. */
+export function overlaps(r: { x: number; y: number; w: number; h: number }, l: { x: number; y: number; w: number; h: number }): boolean {
   const ix = Math.max(0, Math.min(r.x + r.w, l.x + l.w) - Math.max(r.x, l.x));
   const iy = Math.max(0, Math.min(r.y + r.h, l.y + l.h) - Math.max(r.y, l.y));
   const iou = (ix * iy) / (r.w * r.h + l.w * l.h - ix * iy);
@@ -284,7 +285,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const labels = args.labels ? (JSON.parse(readFileSync(args.labels, 'utf8')) as ClipLabels) : {};
   const boxes = args.boxes.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BoxLabels);
-  const boxScore = async () => (boxes.length > 0 ? scoreBoxes(await readRows(storage, {}), boxes, 0.5 / args.fps) : undefined);
+  const boxScore = (rows: readonly FaceRow[]) => (boxes.length > 0 ? scoreBoxes(rows, boxes, 0.5 / args.fps) : undefined);
   const work = args.keep ?? mkdtempSync(join(tmpdir(), 'faceidx-clips-'));
   mkdirSync(work, { recursive: true });
   const storage = join(work, 'state');
@@ -310,12 +311,13 @@ async function main(): Promise<void> {
     faces: rows.length,
     gated: rows.filter((r) => r.clusterable !== 1).length,
     live: scoreClips(rows, minFaces),
-    liveBoxes: await boxScore(),
+    liveBoxes: boxScore(rows),
   };
   if (args.recluster) {
     faceidx(['recluster', '--config', config, '--json']);
-    result.reclustered = scoreClips(await readRows(storage, labels), minFaces);
-    result.reclusteredBoxes = await boxScore();
+    const reclustered = await readRows(storage, labels);
+    result.reclustered = scoreClips(reclustered, minFaces);
+    result.reclusteredBoxes = boxScore(reclustered);
   }
   if (!args.keep) rmSync(work, { recursive: true, force: true });
 

@@ -8,7 +8,7 @@
  * Every frame of the clip at --fps is detected by every variant (variants that follow faces need
  * the frames in between); the labelled frames are scored. A labelled face counts as found when a
  * detection overlaps it (IoU >= 0.3, or the detection's centre inside the label and the heights
- * within a factor 2). Variants (src/faces/smallfaces.ts plans the regions):
+ * within a factor 2; clips-eval's `overlaps`). Variants (src/faces/smallfaces.ts plans the regions):
  *  - base: the frame at detector.inputWidth only (640: a face of 30 px in 1080p is 10 px there);
  *  - frame@S: plus the whole frame at scale S (2/3 = detecting at 1280; 1 = full resolution);
  *  - the configured small-face pass (smallFaces.*) as the daemon runs it, with the faces of
@@ -25,6 +25,7 @@ import { configSchema } from '../src/config/schema.js';
 import type { Detection, DetectOptions, YunetDetector } from '../src/faces/detectors.js';
 import { defaultModelDir, FaceEngine, loadImage } from '../src/faces/index.js';
 import { SmallFacePlanner } from '../src/daemon/small-faces.js';
+import { overlaps } from './clips-eval.js';
 import { sceneSignature } from '../src/feed/scene.js';
 import { createLogger } from '../src/log/logger.js';
 
@@ -97,16 +98,8 @@ const bands = [[0, 24], [24, 35], [35, 60], [60, 1e9]] as const;
 const stats = variants.map(() => ({ ms: 0, frames: 0, found: bands.map(() => 0), total: bands.map(() => 0), extra: 0, regions: 0 }));
 const prev = variants.map(() => [] as Detection[]);
 
-function matches(d: Detection, l: LabelFace): boolean {
-  const x0 = Math.max(d.box.x, l.x), y0 = Math.max(d.box.y, l.y);
-  const x1 = Math.min(d.box.x + d.box.width, l.x + l.w), y1 = Math.min(d.box.y + d.box.height, l.y + l.h);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const iou = inter / (d.box.width * d.box.height + l.w * l.h - inter);
-  const cx = d.box.x + d.box.width / 2, cy = d.box.y + d.box.height / 2;
-  const inside = cx >= l.x && cx <= l.x + l.w && cy >= l.y && cy <= l.y + l.h;
-  const ratio = d.box.height / l.h;
-  return iou >= 0.3 || (inside && ratio > 0.5 && ratio < 2);
-}
+/** The detection matches the label by clips-eval's rule (overlaps). */
+const matches = (d: Detection, l: LabelFace) => overlaps({ x: d.box.x, y: d.box.y, w: d.box.width, h: d.box.height }, l);
 
 for (let i = 0; i < files.length; i++) {
   const img = await loadImage(join(dir, files[i]!));

@@ -127,7 +127,7 @@ export const configSchema = z.strictObject({
       smallFaces: z
         .strictObject({
           /**
-           * `off`; `tiles`: the whole frame again in tiles at `scale` on every frame; `tracks`:
+           * `off`; `tiles`: the whole frame again in tiles at `tileScale` on every frame; `tracks`:
            * tiles on a keyframe every `every` ms, and between keyframes a window around each small
            * face the camera's tracks saw last.
            */

@@ -20,7 +20,7 @@ interface CameraPlan {
 
 export class SmallFacePlanner {
   private readonly cameras = new Map<string, CameraPlan>();
-  /** Keyframes planned and windows planned, for the status counters. */
+  /** Keyframes and windows planned so far (not reported by `faceidx status`; tests read them). */
   readonly counters = { keyframes: 0, windows: 0 };
 
   constructor(private readonly detector: Pick<Config['detector'], 'inputWidth' | 'smallFaces' | 'model'>) {}

@@ -7,7 +7,7 @@
  * Contract (planSmallFaces):
  *  - Nothing when the mode is `off`, or the frame is at most 1.5 times detector.inputWidth wide
  *    (the whole-frame pass already sees it at two thirds of full size or more).
- *  - `tiles`: the whole frame in tiles at `scale` on every frame.
+ *  - `tiles`: the whole frame in tiles at `tileScale` on every frame.
  *  - `tracks`: tiles at `tileScale` on a keyframe (the first frame, then once `every` ms of
  *    frame time and `minFrames` analysed frames have passed since the last keyframe): on the first and every FULL_EVERY-th keyframe all of them;
  *    on the others only the tiles where the scene moved since the camera's previous frame (a

@@ -152,17 +152,15 @@ export interface YunetRegion {
 
 /**
  * Packs a region of the frame at `region.scale` into a NCHW BGR input (bilinear, half-pixel
- * centres, zeros in the padding) sized to multiples of 32; `out` is reused when large enough.
+ * centres, zeros in the padding) sized to multiples of 32.
  * Faces decoded from it (decodeYunet with `input.scale = region.scale`) are in region pixels:
  * add the region's x and y (offsetFaces).
  */
-export function packYunetRegion(img: RgbImage, region: YunetRegion, out?: Float32Array): { input: YunetInput; tensor: Float32Array } {
+export function packYunetRegion(img: RgbImage, region: YunetRegion): { input: YunetInput; tensor: Float32Array } {
   const sw = Math.max(1, Math.round(region.width * region.scale));
   const sh = Math.max(1, Math.round(region.height * region.scale));
   const input: YunetInput = { width: Math.ceil(sw / 32) * 32, height: Math.ceil(sh / 32) * 32, scale: region.scale };
-  const size = 3 * input.width * input.height;
-  const tensor = out && out.length === size ? out : new Float32Array(size);
-  tensor.fill(0);
+  const tensor = new Float32Array(3 * input.width * input.height);
   const plane = input.width * input.height;
   const inv = 1 / region.scale;
   const d = img.data;

@@ -191,15 +191,10 @@ function dropAmbiguousBlind(verdicts: PairVerdict[][], tracks: readonly AssocTra
     if (t === -1) return;
     const v = verdicts[t]![f]!;
     if (v.weight >= BLIND_WEIGHT) return;
-    const otherTracks = verdicts.filter((_, u) => u !== t && !touches(tracks[u]!.lastBox, tracks[t]!.lastBox)).map((row) => row[f]!);
-    const otherFaces = verdicts[t]!.filter((_, g) => g !== f && !touches(faces[g]!.box, faces[f]!.box));
+    const otherTracks = verdicts.filter((_, u) => u !== t && iou(tracks[u]!.lastBox, tracks[t]!.lastBox) === 0).map((row) => row[f]!);
+    const otherFaces = verdicts[t]!.filter((_, g) => g !== f && iou(faces[g]!.box, faces[f]!.box) === 0);
     if (!contested(v.position, otherTracks) && !contested(v.position, otherFaces)) return;
     trackOf[f] = -1;
     taken.delete(t);
   });
-}
-
-/** Do two boxes overlap at all? */
-function touches(a: Box, b: Box): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
