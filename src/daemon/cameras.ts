@@ -18,6 +18,8 @@ interface Running {
   camera: CameraConfig;
   feed: CameraFeed;
   pump: Promise<void>;
+  /** While stop() runs: what it waits for (named in the log when a shutdown deadline passes). */
+  stopping?: 'ffmpeg' | 'frame in flight';
   /** A file that does not loop, or a folder that is not watched: it ends by itself. */
   finite: boolean;
 }
@@ -104,7 +106,9 @@ export class CameraRunner {
   async stop(id: string): Promise<void> {
     const r = this.running.get(id);
     if (!r) return;
+    r.stopping = 'ffmpeg';
     await r.feed.stop();
+    r.stopping = 'frame in flight';
     await r.pump;
     this.finished.set(id, r.feed.status());
     this.running.delete(id);
@@ -138,6 +142,11 @@ export class CameraRunner {
   /** Feeds that ended in state error (failed for good, or out of retries in a batch run). */
   failedFeeds(): FeedStatus[] {
     return this.statuses().filter((s) => s.state === 'error');
+  }
+
+  /** Cameras whose stop has not finished, with what each waits for ("desk: ffmpeg"). */
+  stopsPending(): string[] {
+    return [...this.running.values()].filter((r) => r.stopping).map((r) => `${r.camera.id}: ${r.stopping}`);
   }
 
   ids(): string[] {

@@ -73,16 +73,18 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const requests = startRequestWorker({
     store: parts.store,
     people: parts.people,
-    serialised: (fn) => parts.pipeline.serialised(fn),
+    serialised: (fn) => parts.pipeline.changePeople(fn),
     log: log.child({ module: 'requests' }),
   });
 
+  const step: StopStep = { name: 'answering requests from the CLI' };
   let stop!: (why: string) => void;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
   const signals = installSignals({
     deadlineMs: config.shutdown.deadline,
     log,
     onStop: (signal) => stop(signal),
+    pending: () => [step.name, ...parts.runner.stopsPending()].join('; '),
     onReload: () => {
       void reload(parts, current, opts.configPath).then((next) => (current = next));
     },
@@ -103,8 +105,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   await requests.stop();
   // A batch run ends with one full re-cluster, so its people are those of the batch rule
   // (linkage merges of one person's tracks on several cameras included), not the live approximation.
+  step.name = 'the batch run\'s final re-cluster';
   if (why === 'done') await parts.runner.stopAll().then(() => parts.pipeline.drain()).then(() => parts.pipeline.serialised(() => parts.people.recluster()));
-  const unshipped = await shutdown(parts, why === 'done');
+  const unshipped = await shutdown(parts, why === 'done', step);
   for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
   publish();
   removePid(config.storage.dir);
@@ -181,14 +184,23 @@ async function assembleStages(config: Readonly<Config>, log: Logger, store: Stor
   return { config, log, store, engine, people, pipeline, runner, alerts, shipper };
 }
 
+/** Where a graceful stop is (named in the log if the shutdown deadline passes). */
+interface StopStep {
+  name: string;
+}
+
 /** How long a stop waits for the last faces to ship (a batch run waits until they are shipped or the store is unreachable). */
 const SHIP_AT_STOP_MS = 3000;
 
 /** Stops feeds, finishes the frames in flight, ships what is left (edges), saves the index and closes the store. */
-async function shutdown(p: Parts, batch = false): Promise<number> {
+async function shutdown(p: Parts, batch = false, step: StopStep = { name: '' }): Promise<number> {
+  step.name = 'stopping the feeds';
   await p.runner.stopAll();
+  step.name = 'storing the frames in flight';
   await p.pipeline.drain();
+  step.name = 'stopping alerts';
   await p.alerts.stop();
+  step.name = 'shipping to the central store';
   let unshipped = 0;
   if (p.shipper) {
     if (batch) unshipped = await p.shipper.flushUntil(Date.now() + SHIP_AT_BATCH_END_MS);
@@ -197,9 +209,13 @@ async function shutdown(p: Parts, batch = false): Promise<number> {
     if (waiting > 0) p.log.warn({ faces: waiting }, 'faces not shipped yet stay in the local store; they ship at the next start');
     await p.shipper.stop();
   }
+  step.name = 'saving the index';
   await p.people.save();
+  step.name = 'closing the inference workers';
   await p.engine.close();
+  step.name = 'closing the store';
   await p.store.close();
+  step.name = 'done';
   return unshipped;
 }
 
@@ -237,7 +253,7 @@ function scheduleMaintenance(p: Parts): Array<NodeJS.Timeout | undefined> {
     : undefined;
   const retain = retention.maxAge > 0
     ? setInterval(() => {
-        void p.pipeline.serialised(() => p.people.purge(Date.now() - retention.maxAge)).then(
+        void p.pipeline.changePeople(() => p.people.purge(Date.now() - retention.maxAge)).then(
           (r) => r.faceIds.length > 0 && p.log.info({ faces: r.faceIds.length, retired: r.retired }, 'retention: old faces forgotten'),
           (err: Error) => p.log.error({ err: err.message }, 'retention failed; will try again'),
         );

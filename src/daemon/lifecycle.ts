@@ -12,6 +12,8 @@ export interface SignalHandlers {
   log: Logger;
   /** process.exit by default (tests inject a spy). */
   exit?: (code: number) => void;
+  /** What a graceful stop still waits for, logged when the deadline passes. */
+  pending?: () => string;
   /** The process to listen on (default process). */
   target?: NodeJS.EventEmitter;
 }
@@ -34,7 +36,7 @@ export function installSignals(h: SignalHandlers): { dispose(): void } {
     stopping = true;
     h.log.info({ signal, deadlineMs: h.deadlineMs }, 'stopping: finishing the frames in flight (send the signal again to exit at once)');
     timer = setTimeout(() => {
-      h.log.error({ deadlineMs: h.deadlineMs }, 'shutdown deadline passed: exiting without finishing');
+      h.log.error({ deadlineMs: h.deadlineMs, ...(h.pending ? { waitingFor: h.pending() } : {}) }, 'shutdown deadline passed: exiting without finishing');
       exit(EXIT_DEADLINE);
     }, h.deadlineMs);
     timer.unref();

@@ -163,6 +163,24 @@ export class Pipeline {
     await this.sink;
   }
 
+  /**
+   * Runs a change of the people (a request from the CLI or the web page, retention) in the
+   * sink's order; then drops the open tracks whose faces it erased (TrackStage.dropErased).
+   */
+  changePeople<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serialised(async () => {
+      try {
+        return await fn();
+      } finally {
+        const dropped = await this.tracks.dropErased().catch((err: Error) => {
+          this.deps.log.error({ err: err.message }, 'could not check the open tracks after an erasure');
+          return 0;
+        });
+        if (dropped > 0) this.deps.log.info({ tracks: dropped }, 'open tracks whose faces were erased start again');
+      }
+    });
+  }
+
   /** Runs `fn` in the sink's order (re-clusters and retention share it with frames). */
   serialised<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.sink.then(fn, fn);

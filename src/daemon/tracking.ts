@@ -71,6 +71,21 @@ export class TrackStage {
     return { faceIds: stored.faceIds, faces: tracked, tracks };
   }
 
+  /**
+   * After faces were erased (forget, retention): open tracks whose stored row went with them
+   * are dropped from the tracker, so the next faces there start a new track instead of
+   * joining a row that no longer exists (the frame's faces would be refused). Returns how many.
+   */
+  async dropErased(): Promise<number> {
+    if (this.ids.size === 0) return 0;
+    const alive = await this.store.tracks.existing([...this.ids.values()]);
+    const gone = new Set([...this.ids].filter(([, id]) => !alive.has(id)).map(([key]) => key));
+    if (gone.size === 0) return 0;
+    this.tracker.drop(gone);
+    for (const key of gone) this.ids.delete(key);
+    return gone.size;
+  }
+
   /** Ends a camera's open tracks (its feed ended, stopped or restarted); returns the stored ones. */
   async endCamera(cameraId: string, reason: EndReason): Promise<StoredTrack[]> {
     const ended = this.tracker.end(cameraId, reason);

@@ -122,6 +122,16 @@ export class TracksRepository {
     return r.changes;
   }
 
+  /** Which of these track ids still have a row. */
+  async existing(ids: readonly number[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of await this.db.all<{ id: number }>(`SELECT id FROM tracks WHERE id IN (${marks(chunk.length)})`, chunk)) out.add(Number(r.id));
+    }
+    return out;
+  }
+
   /** Per camera with an open track: the first position of its earliest open track. */
   async openStarts(): Promise<Map<string, number>> {
     const rows = await this.db.all<{ cameraId: string; firstPos: number }>(

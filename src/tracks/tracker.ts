@@ -191,6 +191,14 @@ export class Tracker {
     return (st?.open ?? []).map((t) => ({ track: snapshot(t), reason }));
   }
 
+  /**
+   * Forgets open tracks without ending them (their faces were erased: forget, retention). The
+   * next faces where they were start new tracks, with nothing of the erased faces in them.
+   */
+  drop(keys: ReadonlySet<number>): void {
+    for (const st of this.cameras.values()) st.open = st.open.filter((t) => !keys.has(t.key));
+  }
+
   step(frame: TrackFrame, faces: readonly TrackFace[]): FrameTracks {
     const st = this.cameraState(frame);
     const ended = this.endBeforeLinking(st, frame);

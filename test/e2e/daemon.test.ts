@@ -165,6 +165,10 @@ test('while the daemon runs, merge and forget from the CLI are applied by the da
   assert.ok(out.faces >= 4);
   assert.equal(out.index.action, 'daemon');
   assert.ok(!listed().some((p) => p.id === a), 'a is gone');
+  // The forgotten person is still in front of the camera: the next faces start a new track and are stored.
+  const [{ n: before }] = (await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces')) as [{ n: number }];
+  await waitFor('faces stored after the forget', async () => ((await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces'))[0]!.n >= before + 6 ? true : undefined), 60_000);
+  assert.doesNotMatch(d.output(), /could not store the faces of a frame/);
   d.child.kill('SIGTERM');
   assert.equal((await d.exited).code, 0, d.output());
   const [c] = await query<{ n: number }>(storage, 'SELECT count(*) AS n FROM faces WHERE clusterable = 1');

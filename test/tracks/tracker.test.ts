@@ -280,3 +280,16 @@ test('crowds: a small face links by position only to a track seen in one of the 
   assert.equal(run(30, 3), false, 'seen four frames ago: a new track (within maxGap, but blind)');
   assert.equal(run(80, 3), true, 'a large face: its descriptor decides, the gap does not matter');
 });
+
+test('drop(): a dropped track is forgotten without ending; the next face there starts a new track without its faces', () => {
+  const t = new Tracker(SETTINGS);
+  const a = t.step(frame(0), [face(100, 100, 1)]).links[0]!;
+  t.step(frame(1), [face(102, 100, 1)]);
+  t.drop(new Set([a.track.key]));
+  assert.deepEqual(t.open('cam'), []);
+  const r = t.step(frame(2), [face(104, 100, 1)]);
+  assert.deepEqual(r.ended, []);
+  assert.equal(r.links[0]!.isNew, true);
+  assert.notEqual(r.links[0]!.track.key, a.track.key);
+  assert.equal(r.links[0]!.track.faces, 1);
+});
