@@ -39,6 +39,15 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
   const stderr: string[] = [];
   let killed = false;
   let out: PassThrough | undefined;
+  let procDone: { ok: boolean; exit: string } | undefined;
+  let pipeDone = false;
+  let resolveExit!: (exit: DecoderExit) => void;
+  const exited = new Promise<DecoderExit>((resolve) => (resolveExit = resolve));
+  // Once ffmpeg is gone, the run ends when its output is read to the end, or at once when we
+  // killed it: a paused pipe (a full queue) is then never read again.
+  const finish = (): void => {
+    if (procDone && (pipeDone || killed)) resolveExit({ ...procDone, killed, stderr: [...stderr] });
+  };
   // A concat list on stdin keeps a camera's credentials off the command line (ffmpeg-args.ts).
   const input = spec.stdin !== undefined ? Readable.from([spec.stdin]) : spec.input;
   const cmd = ffmpeg(input, { stdoutLines: 0 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
@@ -49,34 +58,26 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
     }
     handlers.onStderr(line);
   });
-  const exited = new Promise<DecoderExit>((resolve) => {
-    let procDone: { ok: boolean; exit: string } | undefined;
-    let pipeDone = false;
-    const finish = (): void => {
-      if (procDone && (pipeDone || killed)) resolve({ ...procDone, killed, stderr: [...stderr] });
-    };
-    cmd.on('end', () => {
-      procDone = { ok: true, exit: 'exited with code 0' };
-      finish();
-    });
-    cmd.on('error', (err: Error) => {
-      const m = /ffmpeg (exited with code -?\d+|was killed with signal \w+)/.exec(err.message);
-      procDone = { ok: false, exit: m?.[1] ?? `failed: ${err.message.split('\n')[0] ?? ''}` };
-      finish();
-    });
-    cmd.on('start', () => {
-      if (killed) cmd.kill('SIGKILL');
-    });
-    out = cmd.pipe() as PassThrough;
-    out.on('data', (chunk: Buffer) => handlers.onData(chunk));
-    const closePipe = (): void => {
-      pipeDone = true;
-      finish();
-    };
-    out.on('end', closePipe);
-    out.on('close', closePipe);
-    out.on('error', closePipe);
+  cmd.on('end', () => {
+    procDone = { ok: true, exit: 'exited with code 0' };
+    finish();
   });
+  cmd.on('error', (err: Error) => {
+    procDone = completedOutput(err, stderr) ? { ok: true, exit: 'exited with code 0' } : { ok: false, exit: exitOf(err) };
+    finish();
+  });
+  cmd.on('start', () => {
+    if (killed) cmd.kill('SIGKILL');
+  });
+  out = cmd.pipe() as PassThrough;
+  out.on('data', (chunk: Buffer) => handlers.onData(chunk));
+  const closePipe = (): void => {
+    pipeDone = true;
+    finish();
+  };
+  out.on('end', closePipe);
+  out.on('close', closePipe);
+  out.on('error', closePipe);
   return {
     pause: () => out?.pause(),
     resume: () => out?.resume(),
@@ -87,9 +88,25 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
       } catch {
         // not started yet or already gone: 'error' or 'end' still follows
       }
+      finish(); // already exited with output left in a paused pipe: nothing else would end the run
     },
     exited,
   };
+}
+
+function exitOf(err: Error): string {
+  const m = /ffmpeg (exited with code -?\d+|was killed with signal \w+)/.exec(err.message);
+  return m?.[1] ?? `failed: ${err.message.split('\n')[0] ?? ''}`;
+}
+
+/**
+ * fluent-ffmpeg reports "Output stream closed" when our pipe closes before it saw ffmpeg's exit
+ * (a busy machine), and then kills a process that was only exiting. ffmpeg prints its final
+ * statistics ("video:...kB ... muxing overhead") only after writing all of its output: with that
+ * line, the run completed.
+ */
+export function completedOutput(err: Error, stderr: readonly string[]): boolean {
+  return /^Output stream closed/.test(err.message) && stderr.some((l) => /muxing overhead/.test(l));
 }
 
 /** ffprobe's view of a file (format tags and streams); rejects when ffprobe cannot read it. */

@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { completedOutput, startDecoder, type Decoder, type DecoderExit } from '../../src/feed/ffmpeg.js';
 import { CLASSROOM, FEMALE, WALKING_PAUSE, camera, childCommands, collect, feed, positions, run } from './helpers.js';
 
 const START = '2026-01-02T03:04:05.000Z';
@@ -130,5 +131,30 @@ describe('file feed', () => {
     assert.equal(await f.next(), undefined);
     assert.equal(f.status().state, 'stopped');
     assert.ok(!childCommands().includes('ffmpeg'), `left running: ${childCommands().join(', ')}`);
+  });
+
+  test('kill() ends a run whose ffmpeg exited while its output was paused unread (a full queue)', async () => {
+    // One 8x8 frame: the whole output is one chunk; pausing on it keeps the pipe's end unread.
+    let dec: Decoder | undefined;
+    let chunks = 0;
+    dec = startDecoder(
+      { input: FEMALE, inputOptions: ['-hide_banner', '-nostdin'], outputOptions: ['-frames:v', '1', '-vf', 'scale=8:8', '-pix_fmt', 'rgb24', '-f', 'rawvideo'] },
+      { onData: () => (chunks++, dec?.pause()), onStderr: () => undefined },
+    );
+    for (let i = 0; i < 200 && (chunks === 0 || childCommands().includes('ffmpeg')); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(chunks, 1);
+    assert.ok(!childCommands().includes('ffmpeg'), 'ffmpeg has exited');
+    await new Promise((r) => setTimeout(r, 500)); // fluent-ffmpeg has seen the exit ('end')
+    dec.kill();
+    const end = await Promise.race([dec.exited, new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5000))]);
+    assert.deepEqual(typeof end === 'object' && end ? { ok: (end as DecoderExit).ok, killed: (end as DecoderExit).killed } : end, { ok: true, killed: true });
+  });
+
+  test('"Output stream closed" after ffmpeg\'s final statistics is a completed run, before them a failure', () => {
+    const closed = new Error('Output stream closed');
+    const summary = 'video:7973kB audio:0kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: 0.000000%';
+    assert.equal(completedOutput(closed, ['frame=   23 fps=0.0 q=-0.0 size=    7973kB', summary]), true);
+    assert.equal(completedOutput(closed, ['frame=   12 fps=0.0 q=-0.0 size=    3000kB']), false);
+    assert.equal(completedOutput(new Error('ffmpeg exited with code 1: x'), [summary]), false);
   });
 });
