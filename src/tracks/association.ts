@@ -29,7 +29,15 @@
  * A blind pair must also be recent (`blindGap`): the track was seen in one of the camera's last
  * BLIND_FRAMES frames. After a longer gap the allowed move (maxMove face heights per second)
  * spans several people; on crowd footage such links carried a track from one person to another
- * 1-2 s later.
+ * 1-2 s later. And its size must agree more closely (BLIND_SCALE instead of MAX_SCALE): a far
+ * face changes little in size from one frame to the next, while a head passing in front of it
+ * (occlusion) gives a box of another size in the same place. The same recency holds for a poor
+ * face continuing a track as a sighting: its descriptor does not back the link either.
+ *
+ * A face in the place of a track seen in the last few frames (position term at most
+ * SIGHTING_POSITION) never continues a track not seen recently, whatever its descriptor says;
+ * when it continues nothing it is *contested* (its place says one person, its descriptor
+ * another) and the tracker starts its track with it as a sighting.
  */
 import { centreDistance, descriptorDistance, iou, predict, type Box, type Velocity } from './geometry.js';
 
@@ -71,6 +79,8 @@ export interface PairVerdict {
   position: number;
   /** Weight of the descriptor in this pair (0: position alone). */
   weight: number;
+  /** The track was seen within `blindGap` (blind pairs and sightings need it). */
+  recent: boolean;
 }
 
 const MIN_IOU = 0.3;
@@ -91,6 +101,12 @@ export const BLIND_MARGIN = 0.5;
  */
 export const SIGHTING_POSITION = 0.5;
 const MAX_SCALE = 2;
+/**
+ * A blind pair's face height may differ from the track's predicted height by at most this factor.
+ * On crowd footage, a grey-haired man's track (74 px) continued with a 56 px box in the same
+ * place: a man in profile walking in front of him (src/faces/NOTES.md).
+ */
+export const BLIND_SCALE = 1.25;
 /** Longest extrapolation of the velocity: beyond it a missed face is assumed to have stopped. */
 const PREDICT_CAP_MS = 2000;
 
@@ -110,14 +126,16 @@ export function judgePair(track: AssocTrack, face: AssocFace, ts: number, s: Ass
   const scale = face.box.height / Math.max(1, pred.height);
   const w = descriptorWeight(Math.min(face.box.height, track.lastBox.height), s.descriptorHeight);
   // A blind pair across a longer gap: the allowed move has grown past what position can tell.
-  const recent = w >= BLIND_WEIGHT || s.blindGap === undefined || dt <= s.blindGap;
-  const placed = recent && (dc <= radius || overlap >= MIN_IOU) && scale <= MAX_SCALE && scale >= 1 / MAX_SCALE;
+  const blind = w < BLIND_WEIGHT;
+  const recent = s.blindGap === undefined || dt <= s.blindGap;
+  const maxScale = blind ? BLIND_SCALE : MAX_SCALE;
+  const placed = (recent || !blind) && (dc <= radius || overlap >= MIN_IOU) && scale <= maxScale && scale >= 1 / maxScale;
   const position = Math.min(1, Math.min(dc / radius, 1 - overlap));
   const distance = track.aggregate ? descriptorDistance(face.descriptor, track.aggregate) : undefined;
   const descOk = distance === undefined || w === 0 || distance <= s.maxDistance / w;
   const descTerm = distance === undefined ? 0 : Math.min(1, distance / s.maxDistance);
   const cost = (1 - w / 2) * position + (w / 2) * descTerm;
-  return { placed, feasible: placed && descOk, cost, distance, position, weight: w };
+  return { placed, feasible: placed && descOk, cost, distance, position, weight: w, recent };
 }
 
 export interface Assignment {
@@ -129,13 +147,29 @@ export interface Assignment {
   jumped: number[];
   /** Per face: it continues its track as a sighting (a poor face in the track's place, see above). */
   sighting: boolean[];
+  /**
+   * Per face: it starts a new track, though it sits in the place of a track seen in the last few
+   * frames whose descriptor disagrees with it (a contested face: see assign).
+   */
+  contested: boolean[];
 }
 
-/** Greedy one-to-one assignment by cost over feasible pairs, then the jump candidates. */
+/** A face sits in the track's place: the track was seen in the last few frames, and the face is near its prediction. */
+const inPlace = (v: PairVerdict) => v.placed && v.recent && v.position <= SIGHTING_POSITION;
+
+/**
+ * Greedy one-to-one assignment by cost over feasible pairs, then the jump candidates.
+ * A face in the place of a recent track (inPlace) never continues a track not seen recently:
+ * after a gap the allowed move spans the crowd, and a face looking down whose descriptor missed
+ * its own track's by a little was taken by another person's track from 2.4 s and 700 px before
+ * (crowd footage, src/faces/NOTES.md). When it then starts a track of its own, it is contested
+ * (the track it sits on says one person, its descriptor another): tracker.ts keeps it out of clustering.
+ */
 export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[], ts: number, s: AssocSettings): Assignment {
   const verdicts = tracks.map((t) => faces.map((f) => judgePair(t, f, ts, s)));
+  const anchored = faces.map((_, f) => verdicts.some((row) => inPlace(row[f]!)));
   const pairs: Array<{ t: number; f: number; cost: number }> = [];
-  verdicts.forEach((row, t) => row.forEach((v, f) => v.feasible && pairs.push({ t, f, cost: v.cost })));
+  verdicts.forEach((row, t) => row.forEach((v, f) => v.feasible && (v.recent || !anchored[f]) && pairs.push({ t, f, cost: v.cost })));
   pairs.sort((a, b) => a.cost - b.cost || a.t - b.t || a.f - b.f);
   const trackOf = faces.map(() => -1);
   const taken = new Set<number>();
@@ -157,7 +191,8 @@ export function assign(tracks: readonly AssocTrack[], faces: readonly AssocFace[
     });
     if (best !== -1) jumped.push(best);
   });
-  return { trackOf, verdicts: trackOf.map((t, f) => (t === -1 ? undefined : verdicts[t]![f])), jumped, sighting };
+  const contested = faces.map((_, f) => trackOf[f] === -1 && verdicts.some((row) => inPlace(row[f]!) && !row[f]!.feasible));
+  return { trackOf, verdicts: trackOf.map((t, f) => (t === -1 ? undefined : verdicts[t]![f])), jumped, sighting, contested };
 }
 
 /** Poor unmatched faces that sit alone in the place of exactly one free track continue it (mutates trackOf, taken). */
@@ -167,7 +202,7 @@ function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[
   const free = verdicts.map((_, t) => t).filter((t) => !taken.has(t));
   for (const f of unmatched) {
     if (!faces[f]!.poor) continue;
-    const places = free.filter((t) => verdicts[t]![f]!.placed && verdicts[t]![f]!.position <= SIGHTING_POSITION);
+    const places = free.filter((t) => verdicts[t]![f]!.placed && verdicts[t]![f]!.recent && verdicts[t]![f]!.position <= SIGHTING_POSITION);
     if (places.length !== 1) continue;
     const t = places[0]!;
     if (taken.has(t) || unmatched.some((g) => g !== f && trackOf[g] === -1 && verdicts[t]![g]!.placed)) continue;

@@ -210,9 +210,11 @@ export class Tracker {
     const assoc = faces.map((f) => ({ box: f.box, descriptor: f.descriptor, poor: isPoor(f, this.settings) }));
     const blindGap = st.recent.length >= BLIND_FRAMES ? frame.ts - st.recent[BLIND_FRAMES - 1]! : undefined;
     st.recent = [frame.ts, ...st.recent].slice(0, BLIND_FRAMES);
-    const { trackOf, verdicts, jumped, sighting } = assign(st.open, assoc, frame.ts, { ...this.settings, blindGap });
+    const { trackOf, verdicts, jumped, sighting, contested } = assign(st.open, assoc, frame.ts, { ...this.settings, blindGap });
     const links = faces.map((f, i) => {
       const t = st.open[trackOf[i]!];
+      // A contested face (association.ts) starts its track as a sighting: who it is stays open.
+      if (!t && contested[i]) return { ...this.startTrack(st, frame, { ...f, clusterable: false }), sighting: true };
       if (!t) return this.startTrack(st, frame, f);
       // A sighting stays in its track but is not trusted: out of the aggregate, out of clustering.
       if (sighting[i]) return { ...this.extend(t, frame, { ...f, clusterable: false }, verdicts[i]!.distance), sighting: true };
