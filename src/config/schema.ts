@@ -155,6 +155,12 @@ export const configSchema = z.strictObject({
            * and lower than maxHeight are looked at again in a window at `scale`; 0 turns it off.
            */
           candidateScore: z.number().min(0).max(1).default(0),
+          /**
+           * mode tracks: a face of the camera's last two frames lower than this (frame pixels)
+           * that no detection of this frame overlaps (turned, occluded, or too small this time) is
+           * looked for again in a window at `scale`; 0 turns it off.
+           */
+          recheckHeight: z.number().min(0).max(1000).default(80),
         })
         .prefault({}),
     })
@@ -222,6 +228,15 @@ export const configSchema = z.strictObject({
        * heads F1 0.997 (0.996 off). At 0.5 lfw-dev lost more (0.937).
        */
       maxYaw: z.number().min(0).default(0.6),
+      /**
+       * Smallest distance between the eye centres for clustering, as a share of the face box's
+       * height; 0 turns it off. A face seen from the front or the side up to maxYaw has its eyes
+       * 0.17-0.41 of its height apart (lfw-dev 0.215-0.411, the sample clips 0.22 or more, the
+       * talking heads 0.167 or more but for one face blurred past recognition at 0.125); YuNet's
+       * boxes on the back of a head or on hair, on 1080p crowd footage, had 0.06-0.09, and one
+       * was clustered with a hair box of another person (src/faces/NOTES.md).
+       */
+      minEyeRatio: z.number().min(0).max(1).default(0.12),
     })
     .prefault({}),
   index: z

@@ -153,7 +153,7 @@ export class Pipeline {
   /** The faces stage with the camera's small-face pass; remembers what it found for the next frame. */
   private async detect(frame: FrameLike, sig: Float32Array | undefined): Promise<AnalyzedFace[]> {
     const pass = this.smallFaces.plan(frame, sig);
-    const faces = await this.deps.analyzer.analyze(frame, pass.regions.length > 0 || pass.candidates ? pass : undefined);
+    const faces = await this.deps.analyzer.analyze(frame, pass.regions.length > 0 || pass.candidates || pass.recheck ? pass : undefined);
     this.smallFaces.saw(frame.cameraId, faces.map((f) => f.box));
     return faces;
   }

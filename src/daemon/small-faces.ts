@@ -11,7 +11,7 @@ import { planSmallFaces, smallFacesApply, type SmallFaceState } from '../faces/s
 import type { DetectOptions } from '../faces/detectors.js';
 
 /** What the faces stage is asked to look at again in one frame. */
-export type SmallFacePass = { regions: NonNullable<DetectOptions['regions']>; candidates?: DetectOptions['candidates'] };
+export type SmallFacePass = { regions: NonNullable<DetectOptions['regions']>; candidates?: DetectOptions['candidates']; recheck?: DetectOptions['recheck'] };
 
 interface CameraPlan {
   state: SmallFaceState;
@@ -41,7 +41,11 @@ export class SmallFacePlanner {
     const candidates = s.mode === 'tracks' && s.candidateScore > 0 && !p.keyframe
       ? { minScore: s.candidateScore, maxHeight: s.maxHeight, margin: s.margin, maxWindows: s.maxWindows, scale: s.scale }
       : undefined;
-    return { regions: p.regions, candidates };
+    // Faces of the last two frames this frame's passes miss are looked for again (a keyframe too:
+    // its tiles may skip a still region, and a face at a tile's seam is cut).
+    const boxes = s.mode === 'tracks' && s.recheckHeight > 0 ? cam.recent.flat().filter((b) => b.height < s.recheckHeight) : [];
+    const recheck = boxes.length > 0 ? { boxes, maxHeight: s.recheckHeight, margin: s.margin, maxWindows: s.maxWindows, scale: s.scale } : undefined;
+    return { regions: p.regions, candidates, ...(recheck ? { recheck } : {}) };
   }
 
   /** The faces found in the camera's latest analysed frame. */

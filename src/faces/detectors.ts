@@ -50,6 +50,20 @@ export interface DetectOptions {
    * at `scale` (smallfaces.ts windowsAround); a face found there at the detector's minScore counts.
    */
   candidates?: CandidateSettings | undefined;
+  /**
+   * Where the camera's faces were in its last frames (frame pixels): each box lower than
+   * `maxHeight` that no detection of this frame overlaps (a face turned, occluded or too small
+   * this time) is looked for again in a window at `scale` (smallfaces.ts windowsAround).
+   */
+  recheck?: RecheckSettings | undefined;
+}
+
+export interface RecheckSettings {
+  boxes: Rect[];
+  maxHeight: number;
+  margin: number;
+  maxWindows: number;
+  scale: number;
 }
 
 export interface CandidateSettings {
@@ -173,6 +187,9 @@ export class YunetDetector implements FaceDetector {
       regions.push(...windowsAround(img.width, img.height, outside.map((d) => d.box), c));
     }
     for (const region of regions) found.push(...(await this.regionPass(img, region)));
+    const r = opts.recheck;
+    const again = r ? windowsAround(img.width, img.height, lostBoxes(r.boxes, found, regions), r) : [];
+    for (const region of again) found.push(...(await this.regionPass(img, region)));
     let dets = finish(found);
     if (padPass === 'off') return dets;
     for (const factor of padFactors) {
@@ -181,6 +198,22 @@ export class YunetDetector implements FaceDetector {
     }
     return dets;
   }
+}
+
+/**
+ * Pure: the boxes of the last frames that no detection of this frame overlaps (IoU >= 0.2, or
+ * its centre inside the box) and that no region of this frame held whole (seen at a larger scale already).
+ */
+export function lostBoxes(last: readonly Rect[], found: ReadonlyArray<{ box: Rect }>, regions: readonly YunetRegion[]): Rect[] {
+  return last.filter((b) => !regions.some((r) => inside(b, r)) && !found.some((d) => seenAgain(d.box, b)));
+}
+
+function seenAgain(d: Rect, b: Rect): boolean {
+  const cx = d.x + d.width / 2, cy = d.y + d.height / 2;
+  if (cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height) return true;
+  const ix = Math.max(0, Math.min(d.x + d.width, b.x + b.width) - Math.max(d.x, b.x));
+  const iy = Math.max(0, Math.min(d.y + d.height, b.y + b.height) - Math.max(d.y, b.y));
+  return ix * iy >= 0.2 * (d.width * d.height + b.width * b.height - ix * iy);
 }
 
 /** Is the box wholly inside the region (already seen again there)? */

@@ -102,7 +102,7 @@ export class FaceEngine {
    */
   async analyze(img: RgbImage, opts: { align?: Alignment } & DetectOptions = {}): Promise<FaceResult[]> {
     const align = opts.align ?? this.inference.align;
-    const dets = await this.detect(img, align === 'faceapi' ? 'ssd' : 'configured', { regions: opts.regions, candidates: opts.candidates });
+    const dets = await this.detect(img, align === 'faceapi' ? 'ssd' : 'configured', { regions: opts.regions, candidates: opts.candidates, recheck: opts.recheck });
     const skipNet = align === 'five' && dets.every((d) => d.points5);
     const lms = skipNet ? dets.map((d) => ({ points: d.points5!, crop: clipFloor(d.box, img.width, img.height) })) : await this.landmarks(img, dets);
     const jobs: Array<Promise<FaceResult | null>> = dets.map(async (d, i) => {

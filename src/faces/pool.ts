@@ -122,7 +122,7 @@ export class FacePool {
     const data = shared ? img.data : new Uint8Array(img.data);
     return new Promise((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}), ...(opts.regions?.length ? { regions: opts.regions } : {}), ...(opts.candidates ? { candidates: opts.candidates } : {}) };
+      const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}), ...(opts.regions?.length ? { regions: opts.regions } : {}), ...(opts.candidates ? { candidates: opts.candidates } : {}), ...(opts.recheck ? { recheck: opts.recheck } : {}) };
       slot.worker.postMessage(req, shared ? [] : [data.buffer as ArrayBuffer]);
     });
   }

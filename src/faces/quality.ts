@@ -16,7 +16,7 @@ import type { FaceQuality } from './types.js';
 /** What the gate judges: a face's quality (types.ts; yaw undefined when unknown, e.g. an older eval cache) and its detector score. */
 export type GateInput = Omit<FaceQuality, 'yaw'> & Partial<Pick<FaceQuality, 'yaw'>> & { score: number };
 
-type QualityConfig = Pick<Config['quality'], 'minFaceHeight' | 'minSharpness' | 'minScore'> & { minEyeDistance?: number; maxYaw?: number };
+type QualityConfig = Pick<Config['quality'], 'minFaceHeight' | 'minSharpness' | 'minScore'> & { minEyeDistance?: number; maxYaw?: number; minEyeRatio?: number };
 
 /** True when the face passes every configured threshold (a threshold of 0 is off). */
 export function isClusterable(face: GateInput, cfg: QualityConfig): boolean {
@@ -24,6 +24,7 @@ export function isClusterable(face: GateInput, cfg: QualityConfig): boolean {
   return (
     face.height >= cfg.minFaceHeight &&
     face.eyeDistance >= (cfg.minEyeDistance ?? 0) &&
+    face.eyeDistance >= (cfg.minEyeRatio ?? 0) * face.height &&
     face.sharpness >= cfg.minSharpness &&
     face.score >= cfg.minScore &&
     (!cfg.maxYaw || face.yaw === undefined || face.yaw <= cfg.maxYaw)

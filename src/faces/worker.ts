@@ -25,7 +25,7 @@ try {
       return;
     }
     const img = { width: req.width, height: req.height, data: req.data };
-    engine.analyze(img, { ...(req.align ? { align: req.align as Alignment } : {}), regions: req.regions, candidates: req.candidates }).then(
+    engine.analyze(img, { ...(req.align ? { align: req.align as Alignment } : {}), regions: req.regions, candidates: req.candidates, recheck: req.recheck }).then(
       (faces) => reply({ type: 'result', id: req.id, faces }),
       (err: unknown) => reply({ type: 'error', id: req.id, ...errorOf(err) }),
     );

@@ -32,3 +32,11 @@ test('the head-turn limit applies only when set, and a face without a measure pa
   assert.equal(isClusterable({ ...good, yaw: Number.POSITIVE_INFINITY }, { ...cfg, maxYaw: 0.5 }), false, 'eyes on one point');
   assert.equal(isClusterable(good, { ...cfg, maxYaw: 0.5 }), true, 'no measure (an older cache): not judged');
 });
+
+test('the eye-ratio floor: eyes closer than minEyeRatio x the box height (the back of a head, hair) are not clustered', () => {
+  assert.equal(isClusterable({ ...good, eyeDistance: 4 }, cfg), true, 'unset: off');
+  assert.equal(isClusterable({ ...good, height: 64, eyeDistance: 4 }, { ...cfg, minEyeRatio: 0.12 }), false);
+  assert.equal(isClusterable({ ...good, height: 100, eyeDistance: 12 }, { ...cfg, minEyeRatio: 0.12 }), true, 'at the floor');
+  assert.equal(isClusterable({ ...good, height: 100, eyeDistance: 11.9 }, { ...cfg, minEyeRatio: 0.12 }), false);
+  assert.equal(isClusterable({ ...good, eyeDistance: 4 }, { ...cfg, minEyeRatio: 0 }), true, '0: off');
+});

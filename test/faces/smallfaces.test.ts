@@ -7,6 +7,8 @@ import { configSchema } from '../../src/config/schema.js';
 import { SIGNATURE_COLS, SIGNATURE_ROWS } from '../../src/feed/scene.js';
 import { FULL_EVERY, motionCells, planSmallFaces, smallFacesApply, windowsAround } from '../../src/faces/smallfaces.js';
 import { offsetFaces, packYunet, packYunetRegion, tileRegions } from '../../src/faces/yunet.js';
+import { lostBoxes } from '../../src/faces/detectors.js';
+import { SmallFacePlanner } from '../../src/daemon/small-faces.js';
 
 const detector = (smallFaces: Record<string, unknown> = {}, inputWidth = 640) =>
   configSchema.parse({ cameras: [], storage: { dir: '/tmp/x' }, detector: { inputWidth, smallFaces } }).detector;
@@ -126,4 +128,36 @@ test('minFrames bounds the keyframes at low frame rates: at 1 fps, every third f
   const first = planSmallFaces(1920, 1080, d, [], { frames: 0 }, 0);
   assert.equal(first.regions.length, 4);
   assert.ok(first.regions.every((r) => r.scale === 2 / 3 && r.width * r.scale <= 705));
+});
+
+test('recheck: the last frames\' faces that this frame\'s detections miss, unless a region of this frame held them whole', () => {
+  const last = [
+    { x: 100, y: 100, width: 40, height: 50 }, // found again, moved a little: not lost
+    { x: 600, y: 300, width: 44, height: 60 }, // nothing there now: lost
+    { x: 1500, y: 700, width: 30, height: 40 }, // inside a region of this frame: seen at a larger scale already
+    { x: 900, y: 500, width: 70, height: 80 }, // a detection overlapping by IoU 0.2 or more: not lost
+  ];
+  const found = [{ box: { x: 108, y: 104, width: 40, height: 50 } }, { box: { x: 940, y: 500, width: 70, height: 80 } }];
+  const regions = [{ x: 1400, y: 600, width: 300, height: 300, scale: 1 }];
+  assert.deepEqual(lostBoxes(last, found, regions), [last[1]]);
+  assert.deepEqual(lostBoxes([], found, regions), []);
+  assert.deepEqual(lostBoxes(last, [], []), last);
+});
+
+test('the planner asks to recheck the faces of the camera\'s last two frames under recheckHeight (mode tracks only, 0 turns it off)', () => {
+  const planner = new SmallFacePlanner({ ...detector({ recheckHeight: 80 }), model: 'yunet' });
+  const frame = (ts: number) => ({ cameraId: 'c', width: 1920, height: 1080, ts });
+  assert.equal(planner.plan(frame(0)).recheck, undefined); // nothing seen yet
+  planner.saw('c', [{ x: 10, y: 10, width: 50, height: 70 }, { x: 500, y: 10, width: 90, height: 100 }]);
+  planner.plan(frame(200));
+  planner.saw('c', [{ x: 20, y: 10, width: 30, height: 40 }]);
+  const r = planner.plan(frame(400)).recheck;
+  assert.deepEqual(r?.boxes, [{ x: 20, y: 10, width: 30, height: 40 }, { x: 10, y: 10, width: 50, height: 70 }]);
+  assert.equal(r?.maxHeight, 80);
+  for (const off of [{ recheckHeight: 0 }, { mode: 'tiles' }]) {
+    const p = new SmallFacePlanner({ ...detector(off), model: 'yunet' });
+    p.plan(frame(0));
+    p.saw('c', [{ x: 20, y: 10, width: 30, height: 40 }]);
+    assert.equal(p.plan(frame(200)).recheck, undefined, JSON.stringify(off));
+  }
 });
