@@ -90,4 +90,16 @@ test('small faces in a 1080p frame: the whole-frame pass at 640 misses most; the
     assert.ok(f.box.x > 700 && f.box.x + f.box.width < 700 + w && f.box.y > 300 && f.box.y + f.box.height < 300 + h, JSON.stringify(f.box));
     assert.ok(f.box.height > 20 && f.box.height < 40);
   }
+  // The recheck: told where the faces were (the last frames), a window around them finds them
+  // again; a place where no face is adds nothing; through the worker pool too.
+  const recheck = (boxes: Array<{ x: number; y: number; width: number; height: number }>) => ({ recheck: { boxes, maxHeight: 80, margin: 2, maxWindows: 16, scale: 1 } });
+  assert.equal((await engine.analyze(big, recheck(found.map((f) => f.box)))).length, 3);
+  assert.equal((await engine.analyze(big, recheck([{ x: 100, y: 800, width: 30, height: 36 }]))).length, base.length);
+  const { FacePool } = await import('../../src/faces/index.js');
+  const pool = await FacePool.create({ detector: cfg.detector, inference: cfg.inference, modelDir: join(tmpdir(), 'faceidx-test-models'), log: silentLogger, workers: 1 });
+  try {
+    assert.equal((await pool.analyze(big, recheck(found.map((f) => f.box)))).length, 3);
+  } finally {
+    await pool.close();
+  }
 });
