@@ -105,8 +105,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   await requests.stop();
   // A batch run ends with one full re-cluster, so its people are those of the batch rule
   // (linkage merges of one person's tracks on several cameras included), not the live approximation.
-  step.name = 'the batch run\'s final re-cluster';
-  if (why === 'done') await parts.runner.stopAll().then(() => parts.pipeline.drain()).then(() => parts.pipeline.serialised(() => parts.people.recluster()));
+  if (why === 'done') {
+    step.name = 'the batch run\'s final re-cluster';
+    await parts.runner.stopAll().then(() => parts.pipeline.drain()).then(() => parts.pipeline.serialised(() => parts.people.recluster()));
+  }
   const unshipped = await shutdown(parts, why === 'done', step);
   for (const t of [statusTimer, watchdogTimer, ...timers]) if (t) clearInterval(t);
   publish();

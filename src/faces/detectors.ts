@@ -10,7 +10,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { Config } from '../config/schema.js';
 import type { Point } from './align.js';
-import { decodeSsd, mergeDetections, nms, padPasses, toImageRect, unmirror } from './detect.js';
+import { decodeSsd, mergeDetections, nms, padPasses, rectIou, toImageRect, unmirror } from './detect.js';
 import { letterboxCanvas, mirrorChip, packNchw, resampleCanvas, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { run } from './sessions.js';
 import { plausibleFaces } from './yunet-checks.js';
@@ -56,6 +56,15 @@ export interface DetectOptions {
    * this time) is looked for again in a window at `scale` (smallfaces.ts windowsAround).
    */
   recheck?: RecheckSettings | undefined;
+}
+
+/** Only the small-face options that are set (what the engine, the pool and its workers pass on). */
+export function pickDetectOptions(o: DetectOptions): DetectOptions {
+  return {
+    ...(o.regions?.length ? { regions: o.regions } : {}),
+    ...(o.candidates ? { candidates: o.candidates } : {}),
+    ...(o.recheck ? { recheck: o.recheck } : {}),
+  };
 }
 
 export interface RecheckSettings {
@@ -210,10 +219,7 @@ export function lostBoxes(last: readonly Rect[], found: ReadonlyArray<{ box: Rec
 
 function seenAgain(d: Rect, b: Rect): boolean {
   const cx = d.x + d.width / 2, cy = d.y + d.height / 2;
-  if (cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height) return true;
-  const ix = Math.max(0, Math.min(d.x + d.width, b.x + b.width) - Math.max(d.x, b.x));
-  const iy = Math.max(0, Math.min(d.y + d.height, b.y + b.height) - Math.max(d.y, b.y));
-  return ix * iy >= 0.2 * (d.width * d.height + b.width * b.height - ix * iy);
+  return (cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height) || rectIou(d, b) >= 0.2;
 }
 
 /** Is the box wholly inside the region (already seen again there)? */

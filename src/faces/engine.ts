@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { CHIP_SIZE, chipTransform, chipTransform68, chipTransformFive, clipFloor, eyeDistance5, faceapiAlignRect, landmarksToImage, points5From68, yawOffset5, type Point } from './align.js';
 import { Batcher } from './batcher.js';
-import { resolveDetector, SsdDetector, YunetDetector, type Detection, type DetectOptions, type DetectorConfig, type FaceDetector } from './detectors.js';
+import { pickDetectOptions, resolveDetector, SsdDetector, YunetDetector, type Detection, type DetectOptions, type DetectorConfig, type FaceDetector } from './detectors.js';
 import { ensureModels, readAnchors } from './models.js';
 import { centeredCanvas, laplacianVariance, packNchw, resampleCanvas, warpSimilarity, type Canvas, type Rect, type RgbImage } from './preprocess.js';
 import { openSessions, run, type Provider, type Sessions } from './sessions.js';
@@ -102,7 +102,7 @@ export class FaceEngine {
    */
   async analyze(img: RgbImage, opts: { align?: Alignment } & DetectOptions = {}): Promise<FaceResult[]> {
     const align = opts.align ?? this.inference.align;
-    const dets = await this.detect(img, align === 'faceapi' ? 'ssd' : 'configured', { regions: opts.regions, candidates: opts.candidates, recheck: opts.recheck });
+    const dets = await this.detect(img, align === 'faceapi' ? 'ssd' : 'configured', pickDetectOptions(opts));
     const skipNet = align === 'five' && dets.every((d) => d.points5);
     const lms = skipNet ? dets.map((d) => ({ points: d.points5!, crop: clipFloor(d.box, img.width, img.height) })) : await this.landmarks(img, dets);
     const jobs: Array<Promise<FaceResult | null>> = dets.map(async (d, i) => {

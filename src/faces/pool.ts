@@ -11,7 +11,7 @@ import type { Alignment, DetectorConfig, FaceResult } from './engine.js';
 import { ensureModels } from './models.js';
 import { readYunet } from './vendored.js';
 import type { RgbImage } from './preprocess.js';
-import type { DetectOptions } from './detectors.js';
+import { pickDetectOptions, type DetectOptions } from './detectors.js';
 import { startModuleWorker } from '../threads.js';
 
 export interface WorkerInit {
@@ -122,7 +122,7 @@ export class FacePool {
     const data = shared ? img.data : new Uint8Array(img.data);
     return new Promise((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}), ...(opts.regions?.length ? { regions: opts.regions } : {}), ...(opts.candidates ? { candidates: opts.candidates } : {}), ...(opts.recheck ? { recheck: opts.recheck } : {}) };
+      const req: WorkerRequest = { type: 'analyze', id, width: img.width, height: img.height, data, ...(opts.align ? { align: opts.align } : {}), ...pickDetectOptions(opts) };
       slot.worker.postMessage(req, shared ? [] : [data.buffer as ArrayBuffer]);
     });
   }

@@ -9,6 +9,7 @@ import { FaceidxError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import type { LevelWithSilent } from 'pino';
 import { FaceEngine, type Alignment } from './engine.js';
+import { pickDetectOptions } from './detectors.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
 const init = workerData as WorkerInit;
@@ -25,7 +26,7 @@ try {
       return;
     }
     const img = { width: req.width, height: req.height, data: req.data };
-    engine.analyze(img, { ...(req.align ? { align: req.align as Alignment } : {}), regions: req.regions, candidates: req.candidates, recheck: req.recheck }).then(
+    engine.analyze(img, { ...(req.align ? { align: req.align as Alignment } : {}), ...pickDetectOptions(req) }).then(
       (faces) => reply({ type: 'result', id: req.id, faces }),
       (err: unknown) => reply({ type: 'error', id: req.id, ...errorOf(err) }),
     );

@@ -54,3 +54,16 @@ test('dispose cancels the deadline', async () => {
   await new Promise((r) => setTimeout(r, 80));
   assert.deepEqual(calls.exit, []);
 });
+
+test('when the deadline passes, the log says what the stop still waits for', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = { ...silentLogger, info: () => undefined, warn: () => undefined, error: (o: Record<string, unknown>) => lines.push(o) } as unknown as typeof silentLogger;
+  const target = new EventEmitter();
+  const exits: number[] = [];
+  const handle = installSignals({ target, deadlineMs: 30, log, onStop: () => undefined, onReload: () => undefined, exit: (c) => exits.push(c), pending: () => 'stopping the feeds; cam1: ffmpeg' });
+  target.emit('SIGTERM', 'SIGTERM');
+  await new Promise((r) => setTimeout(r, 80));
+  assert.deepEqual(exits, [EXIT_DEADLINE]);
+  assert.equal(lines[0]?.waitingFor, 'stopping the feeds; cam1: ffmpeg');
+  handle.dispose();
+});
