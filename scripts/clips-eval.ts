@@ -36,6 +36,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bcubed } from '../src/eval/metrics.js';
+import { rectIou } from '../src/faces/detect.js';
 import { openStore } from '../src/store/index.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -139,9 +140,7 @@ export interface BoxScore {
 
 /** A found box `r` matches a labelled box `l`: IoU >= 0.3, or r's centre inside l with the heights within a factor 2. Pure. */
 export function overlaps(r: { x: number; y: number; w: number; h: number }, l: { x: number; y: number; w: number; h: number }): boolean {
-  const ix = Math.max(0, Math.min(r.x + r.w, l.x + l.w) - Math.max(r.x, l.x));
-  const iy = Math.max(0, Math.min(r.y + r.h, l.y + l.h) - Math.max(r.y, l.y));
-  const iou = (ix * iy) / (r.w * r.h + l.w * l.h - ix * iy);
+  const iou = rectIou({ x: r.x, y: r.y, width: r.w, height: r.h }, { x: l.x, y: l.y, width: l.w, height: l.h });
   const cx = r.x + r.w / 2, cy = r.y + r.h / 2;
   const ratio = r.h / l.h;
   return iou >= 0.3 || (cx >= l.x && cx <= l.x + l.w && cy >= l.y && cy <= l.y + l.h && ratio > 0.5 && ratio < 2);
@@ -149,7 +148,8 @@ export function overlaps(r: { x: number; y: number; w: number; h: number }, l: {
 
 /**
  * Scores stored faces against box labels (see --boxes): per labelled frame, labels and the stored
- * faces of that frame (|frame_pos - t| < tolerance) are paired greedily, largest overlap first. Pure.
+ * faces of that frame (|frame_pos - t| < tolerance) are paired greedily: each label, the tallest
+ * first, takes the first unused stored face that overlaps it. Pure.
  */
 export function scoreBoxes(rows: readonly FaceRow[], labels: readonly BoxLabels[], tolerance: number): BoxScore {
   let labelled = 0, stored = 0, unlabelled = 0;

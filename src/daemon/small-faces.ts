@@ -31,7 +31,8 @@ export class SmallFacePlanner {
     const cam = this.cameras.get(frame.cameraId) ?? { state: { frames: 0 }, recent: [] };
     // A still image has no tracks to follow: every image is a keyframe.
     const state = frame.still ? { frames: cam.state.frames } : cam.state;
-    const p = planSmallFaces(frame.width, frame.height, this.detector, cam.recent.flat(), state, frame.ts, frame.still ? undefined : signature);
+    const seen = cam.recent.flat();
+    const p = planSmallFaces(frame.width, frame.height, this.detector, seen, state, frame.ts, frame.still ? undefined : signature);
     cam.state = p.state;
     this.cameras.set(frame.cameraId, cam);
     if (p.keyframe) this.counters.keyframes++;
@@ -43,7 +44,7 @@ export class SmallFacePlanner {
       : undefined;
     // Faces of the last two frames this frame's passes miss are looked for again (a keyframe too:
     // its tiles may skip a still region, and a face at a tile's seam is cut).
-    const boxes = s.mode === 'tracks' && s.recheckHeight > 0 ? cam.recent.flat().filter((b) => b.height < s.recheckHeight) : [];
+    const boxes = s.mode === 'tracks' && s.recheckHeight > 0 ? seen.filter((b) => b.height < s.recheckHeight) : [];
     const recheck = boxes.length > 0 ? { boxes, maxHeight: s.recheckHeight, margin: s.margin, maxWindows: s.maxWindows, scale: s.scale } : undefined;
     return { regions: p.regions, candidates, ...(recheck ? { recheck } : {}) };
   }

@@ -167,12 +167,7 @@ export class YunetDetector implements FaceDetector {
     const tensor = new Float32Array(3 * size * size);
     const plane = size * size;
     for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) tensor[(2 - c) * plane + i] = chip[i * 3 + c]!;
-    const faces = decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore);
-    return faces.map((f) => ({
-      score: f.score,
-      box: { ...f.box, x: f.box.x + canvas.ox, y: f.box.y + canvas.oy },
-      points5: f.points5.map(([x, y]) => [x + canvas.ox, y + canvas.oy] as Point),
-    }));
+    return offsetFaces(decodeYunet(await this.runInput(input, tensor), input, this.settings.minScore), canvas.ox, canvas.oy);
   }
 
   /** One region of the frame at its own scale (YunetRegion): faces in frame pixels, before NMS. */

@@ -58,12 +58,13 @@ export function startDecoder(spec: DecodeSpec, handlers: DecoderHandlers): Decod
     }
     handlers.onStderr(line);
   });
+  const completed = { ok: true, exit: 'exited with code 0' };
   cmd.on('end', () => {
-    procDone = { ok: true, exit: 'exited with code 0' };
+    procDone = completed;
     finish();
   });
   cmd.on('error', (err: Error) => {
-    procDone = completedOutput(err, stderr) ? { ok: true, exit: 'exited with code 0' } : { ok: false, exit: exitOf(err) };
+    procDone = completedOutput(err, stderr) ? completed : { ok: false, exit: exitOf(err) };
     finish();
   });
   cmd.on('start', () => {

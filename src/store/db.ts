@@ -72,6 +72,13 @@ export function limitOf(limit: number | undefined): number {
   return limit === undefined || limit < 0 ? Number.MAX_SAFE_INTEGER : limit;
 }
 
+/** `items` in slices of at most `size`: one `IN (...)` list each, within every engine's parameter limit. */
+export function inChunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** `?,?,?` for a list of parameters. */
 export function marks(n: number): string {
   return new Array(n).fill('?').join(',');

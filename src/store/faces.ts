@@ -1,6 +1,6 @@
 /** Face sightings: one row per detected face, with its descriptor and thumbnail. */
 import type { Rect } from '../faces/types.js';
-import { limitOf, marks, type Database, type TxHandle } from './db.js';
+import { inChunks, limitOf, marks, type Database, type TxHandle } from './db.js';
 import { relinkMustLinkSurvivors, relinkCannotLinkSurvivors } from './constraints.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 import { refreshTracks } from './tracks.js';
@@ -227,8 +227,7 @@ export async function deleteFaceRows(tx: TxHandle, ids: readonly number[], now =
   await relinkCannotLinkSurvivors(tx, doomed, now);
   let n = 0;
   const tracks = new Set<number>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
+  for (const chunk of inChunks(ids)) {
     const rows = await tx.all<{ t: number }>(`SELECT DISTINCT track_id AS t FROM faces WHERE id IN (${marks(chunk.length)}) AND track_id IS NOT NULL`, chunk);
     for (const r of rows) tracks.add(r.t);
     n += (await tx.run(`DELETE FROM faces WHERE id IN (${marks(chunk.length)})`, chunk)).changes;

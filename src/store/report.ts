@@ -4,7 +4,7 @@
  * Read-only. Optional data: face tracks (`faces.track_id`, issue 12) and people's `identified`
  * flag are read when the schema has them (see `schema()`); without them those fields are null.
  */
-import type { Database } from './db.js';
+import { inChunks, marks, type Database } from './db.js';
 import { decodeDescriptor } from './codec.js';
 
 export interface ReportFilter {
@@ -142,9 +142,8 @@ export class ReportReader {
   /** The descriptors of the given faces (chunked). */
   async descriptors(ids: readonly number[]): Promise<Map<number, Float32Array>> {
     const out = new Map<number, Float32Array>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const rows = await this.db.all<{ id: number; descriptor: Buffer }>(`SELECT id, descriptor FROM faces WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    for (const chunk of inChunks(ids)) {
+      const rows = await this.db.all<{ id: number; descriptor: Buffer }>(`SELECT id, descriptor FROM faces WHERE id IN (${marks(chunk.length)})`, chunk);
       for (const r of rows) out.set(r.id, decodeDescriptor(r.descriptor));
     }
     return out;
@@ -155,7 +154,7 @@ export class ReportReader {
     for (let i = 0; i < ids.length; i += 200) {
       const chunk = ids.slice(i, i + 200);
       const rows = await this.db.all<{ id: number; thumbnail: Buffer }>(
-        `SELECT id, thumbnail FROM faces WHERE thumbnail IS NOT NULL AND id IN (${chunk.map(() => '?').join(',')})`,
+        `SELECT id, thumbnail FROM faces WHERE thumbnail IS NOT NULL AND id IN (${marks(chunk.length)})`,
         chunk,
       );
       for (const r of rows) await onThumb(r.id, r.thumbnail);

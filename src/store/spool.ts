@@ -3,8 +3,7 @@
  * faces after a face id (ids commit in order here: SQLite has one writer), tracks changed after
  * a time, and the cameras, as the shipping batch needs them (store/central.ts ShipBatch).
  */
-import type { Database } from './db.js';
-import { marks } from './db.js';
+import { inChunks, marks, type Database } from './db.js';
 import type { ShipBatch } from './central.js';
 
 type ShipFace = ShipBatch['faces'][number];
@@ -41,8 +40,7 @@ export class SpoolReader {
   /** The tracks with these ids, as shipped (best face by its local id). */
   async tracks(ids: readonly number[]): Promise<ShipTrack[]> {
     const out: ShipTrack[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    for (const chunk of inChunks(ids)) {
       out.push(
         ...(await this.db.all<ShipTrack>(
           `SELECT id AS "localId", camera_id AS "cameraId", first_ts AS "firstTs", last_ts AS "lastTs", first_pos AS "firstPos",

@@ -14,7 +14,7 @@
  *  - refreshTracks(): after faces were deleted, recounts the tracks that lost faces, picks a new
  *    best face where the old one went, and deletes tracks left without a face.
  */
-import { limitOf, marks, type Database, type TxHandle } from './db.js';
+import { inChunks, limitOf, marks, type Database, type TxHandle } from './db.js';
 import { decodeDescriptor, encodeDescriptor } from './codec.js';
 import { insertFaceRow, type NewFace } from './faces.js';
 
@@ -125,8 +125,7 @@ export class TracksRepository {
   /** Which of these track ids still have a row. */
   async existing(ids: readonly number[]): Promise<Set<number>> {
     const out = new Set<number>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    for (const chunk of inChunks(ids)) {
       for (const r of await this.db.all<{ id: number }>(`SELECT id FROM tracks WHERE id IN (${marks(chunk.length)})`, chunk)) out.add(Number(r.id));
     }
     return out;
@@ -233,8 +232,7 @@ async function updateTrack(tx: TxHandle, id: number, t: TrackWrite, added: numbe
 
 /** Inside a transaction: recounts tracks after some of their faces were deleted; empty tracks go. */
 export async function refreshTracks(tx: TxHandle, ids: readonly number[], now = Date.now()): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
+  for (const chunk of inChunks(ids)) {
     await tx.run(
       `UPDATE tracks SET faces = (SELECT count(*) FROM faces f WHERE f.track_id = tracks.id),
          best_face_id = coalesce(best_face_id, (SELECT f.id FROM faces f WHERE f.track_id = tracks.id ORDER BY f.clusterable DESC, f.quality DESC, f.id LIMIT 1)),

@@ -202,7 +202,7 @@ function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[
   const free = verdicts.map((_, t) => t).filter((t) => !taken.has(t));
   for (const f of unmatched) {
     if (!faces[f]!.poor) continue;
-    const places = free.filter((t) => verdicts[t]![f]!.placed && verdicts[t]![f]!.recent && verdicts[t]![f]!.position <= SIGHTING_POSITION);
+    const places = free.filter((t) => inPlace(verdicts[t]![f]!));
     if (places.length !== 1) continue;
     const t = places[0]!;
     if (taken.has(t) || unmatched.some((g) => g !== f && trackOf[g] === -1 && verdicts[t]![g]!.placed)) continue;
@@ -221,14 +221,14 @@ function continueSightings(verdicts: PairVerdict[][], faces: readonly AssocFace[
  * down, which the detector gives at full resolution) is the same head, not another person.
  */
 function dropAmbiguousBlind(verdicts: PairVerdict[][], tracks: readonly AssocTrack[], faces: readonly AssocFace[], trackOf: number[], taken: Set<number>): void {
-  const contested = (pos: number, rivals: PairVerdict[]) => rivals.some((v) => v.placed && pos > BLIND_MARGIN * v.position);
+  const outranked = (pos: number, rivals: PairVerdict[]) => rivals.some((v) => v.placed && pos > BLIND_MARGIN * v.position);
   trackOf.forEach((t, f) => {
     if (t === -1) return;
     const v = verdicts[t]![f]!;
     if (v.weight >= BLIND_WEIGHT) return;
     const otherTracks = verdicts.filter((_, u) => u !== t && iou(tracks[u]!.lastBox, tracks[t]!.lastBox) === 0).map((row) => row[f]!);
     const otherFaces = verdicts[t]!.filter((_, g) => g !== f && iou(faces[g]!.box, faces[f]!.box) === 0);
-    if (!contested(v.position, otherTracks) && !contested(v.position, otherFaces)) return;
+    if (!outranked(v.position, otherTracks) && !outranked(v.position, otherFaces)) return;
     trackOf[f] = -1;
     taken.delete(t);
   });
